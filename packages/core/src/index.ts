@@ -1,0 +1,51 @@
+/**
+ * @cognito-gate/core: verify Amazon Cognito ID and access tokens, strictly and fast.
+ */
+export { parseBearer } from './bearer.js';
+export { type DecodedToken, decodeToken } from './decode.js';
+export {
+  AUTH_ERROR_CODES,
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+  type BearerErrorAttribute,
+  isAuthError,
+} from './errors.js';
+export type { JwksEvent, JwksEventType, JwksFetchReason } from './events.js';
+export { type ImportedKey, importJwk, importJwks, type KeySet } from './jwk.js';
+export type { HydrateResult } from './jwks-cache.js';
+export type { JwksFetchFunction } from './jwks-fetch.js';
+export {
+  ConfigurationError,
+  type JwksOptions,
+  type PoolOptions,
+  type TokenUseOption,
+  type VerifierOptions,
+} from './options.js';
+export { globalIssuer, jwksUriOf, poolRegion, regionalIssuer } from './pools.js';
+export {
+  type AuthRules,
+  type ClaimRule,
+  type CompiledRules,
+  checkRules,
+  compileRules,
+  type Requirement,
+} from './rules.js';
+export type {
+  CognitoAccessTokenClaims,
+  CognitoClaims,
+  CognitoCommonClaims,
+  CognitoIdentity,
+  CognitoIdTokenClaims,
+  JwtHeader,
+  JwtPayload,
+  TokenUse,
+  VerifiedToken,
+} from './types.js';
+export { createVerifier, type HydrateReport, type Verifier } from './verifier.js';
+export {
+  authErrorHeaders,
+  type ChallengeOptions,
+  quoteHeaderValue,
+  wwwAuthenticate,
+} from './www-authenticate.js';

@@ -1,0 +1,220 @@
+/**
+ * The JWKS cache: the only I/O near the hot path, so it is built to never turn an endpoint problem
+ * into an outage nor into a lever for denial of service.
+ * - `lookup` is synchronous and allocation-free for known keys; it starts a background refresh when
+ *   the TTL has passed and keeps serving the keys it has while that runs.
+ * - Refreshes are single-flight per URL; unknown kids cause at most one fetch per cooldown.
+ * - A failed refresh never empties the cache: keys stay usable for `maxStale` past the TTL.
+ * No timers: refreshes are driven by lookups, so an idle verifier holds nothing open.
+ */
+import { AuthError } from './errors.js';
+import { type JwksEvent, type JwksFetchReason, safeEmitter } from './events.js';
+import { type ImportedKey, importJwks, type KeySet } from './jwk.js';
+import { fetchJwks, type JwksFetchFunction } from './jwks-fetch.js';
+
+export interface JwksCacheSettings {
+  readonly ttlMs: number;
+  readonly maxStaleMs: number;
+  readonly cooldownMs: number;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** `false`: never fetch (only preloaded keys). */
+  readonly fetch: JwksFetchFunction | false;
+  /** Keys shipped with the code; consulted first for every URL and never expired. */
+  readonly preloaded: KeySet | undefined;
+  readonly now: () => number;
+  readonly onEvent?: ((event: JwksEvent) => void) | undefined;
+  /** Called with kids that left a JWKS (the verified-token cache purges their tokens). */
+  readonly onKeysRemoved?: ((kids: readonly string[]) => void) | undefined;
+}
+
+interface UriState {
+  keys: KeySet | undefined;
+  fetchedAt: number;
+  lastAttemptAt: number;
+  inflight: Promise<void> | undefined;
+  lastError: string | undefined;
+}
+
+/** Outcome of one URL during `hydrate()`. */
+export interface HydrateResult {
+  readonly uri: string;
+  readonly ok: boolean;
+  readonly keys?: number;
+  readonly error?: string;
+}
+
+function usableCount(keys: KeySet): number {
+  let count = 0;
+  for (const key of keys.values()) if ('key' in key) count++;
+  return count;
+}
+
+export class JwksCache {
+  readonly #settings: JwksCacheSettings;
+  readonly #states = new Map<string, UriState>();
+  readonly #emit: (event: JwksEvent) => void;
+  readonly #closer = new AbortController();
+
+  constructor(settings: JwksCacheSettings) {
+    this.#settings = settings;
+    this.#emit = safeEmitter(settings.onEvent);
+  }
+
+  /** The key for `kid` if known and still usable; never waits. Past the TTL it starts a refresh. */
+  lookup(uri: string, kid: string): ImportedKey | undefined {
+    const preloaded = this.#settings.preloaded?.get(kid);
+    if (preloaded !== undefined) return preloaded;
+    const state = this.#states.get(uri);
+    if (state?.keys === undefined) return undefined;
+    const age = this.#settings.now() - state.fetchedAt;
+    if (age > this.#settings.ttlMs) {
+      this.#refreshInBackground(uri, state);
+      if (age > this.#settings.ttlMs + this.#settings.maxStaleMs) return undefined;
+    }
+    return state.keys.get(kid);
+  }
+
+  /**
+   * The slow path, for when `lookup` found nothing: fetch if allowed, then answer or throw
+   * `unknown_key` (the set is fine, the kid is not in it) or `jwks_unavailable` (no usable set).
+   */
+  async resolve(uri: string, kid: string): Promise<ImportedKey> {
+    const state = this.#state(uri);
+    const now = this.#settings.now();
+    const usable = this.#usable(state, now);
+    if (this.#settings.fetch !== false) {
+      if (state.inflight !== undefined) {
+        await state.inflight;
+      } else if (now - state.lastAttemptAt >= this.#settings.cooldownMs) {
+        if (usable) this.#emit({ type: 'jwks_kid_miss', uri, fetched: true });
+        await this.#refresh(uri, state, usable ? 'kid_miss' : 'cold');
+      } else if (usable) {
+        this.#emit({ type: 'jwks_kid_miss', uri, fetched: false });
+      }
+    }
+    const found = this.lookup(uri, kid);
+    if (found !== undefined) return found;
+    if (this.#usable(state, this.#settings.now()) || this.#settings.fetch === false) {
+      throw new AuthError('unknown_key', { detail: 'kid not in the JWKS' });
+    }
+    throw new AuthError('jwks_unavailable', {
+      detail: state.lastError ?? 'no usable JWKS',
+      retryAfterSeconds: Math.max(1, Math.ceil(this.#settings.cooldownMs / 1000)),
+    });
+  }
+
+  /** Fetch every URL now (cold starts). Failures are reported in the result, never thrown. */
+  async hydrate(uris: Iterable<string>): Promise<HydrateResult[]> {
+    if (this.#settings.fetch === false) return [];
+    const unique = [...new Set(uris)];
+    return Promise.all(
+      unique.map(async (uri) => {
+        const state = this.#state(uri);
+        await (state.inflight ?? this.#refresh(uri, state, 'hydrate'));
+        const ok = state.keys !== undefined && state.lastAttemptAt <= state.fetchedAt;
+        return ok
+          ? { uri, ok, keys: usableCount(state.keys!) }
+          : { uri, ok, error: state.lastError ?? 'JWKS fetch failed' };
+      }),
+    );
+  }
+
+  /** Abort downloads in flight. */
+  close(): void {
+    this.#closer.abort();
+  }
+
+  #state(uri: string): UriState {
+    let state = this.#states.get(uri);
+    if (state === undefined) {
+      // -Infinity: "never", which also works with fake clocks that start at 0.
+      state = {
+        keys: undefined,
+        fetchedAt: -Infinity,
+        lastAttemptAt: -Infinity,
+        inflight: undefined,
+        lastError: undefined,
+      };
+      this.#states.set(uri, state);
+    }
+    return state;
+  }
+
+  #usable(state: UriState, now: number): boolean {
+    return (
+      state.keys !== undefined && now - state.fetchedAt <= this.#settings.ttlMs + this.#settings.maxStaleMs
+    );
+  }
+
+  #refreshInBackground(uri: string, state: UriState): void {
+    if (state.inflight !== undefined || this.#settings.fetch === false) return;
+    const now = this.#settings.now();
+    // While the endpoint fails, retry at most once per cooldown instead of on every request.
+    if (state.lastAttemptAt > state.fetchedAt && now - state.lastAttemptAt < this.#settings.cooldownMs)
+      return;
+    if (state.lastError !== undefined) {
+      this.#emit({ type: 'jwks_stale', uri, ageSeconds: Math.round((now - state.fetchedAt) / 1000) });
+    }
+    void this.#refresh(uri, state, 'refresh');
+  }
+
+  /** Single-flight download of one URL; never rejects (failures are recorded on the state). */
+  #refresh(uri: string, state: UriState, reason: JwksFetchReason): Promise<void> {
+    if (state.inflight !== undefined) return state.inflight;
+    const fetch = this.#settings.fetch;
+    if (fetch === false) return Promise.resolve();
+    const started = this.#settings.now();
+    state.lastAttemptAt = started;
+    this.#emit({ type: 'jwks_fetch_start', uri, reason });
+    const run = async (): Promise<void> => {
+      try {
+        const document = await fetchJwks(uri, {
+          fetch,
+          timeoutMs: this.#settings.timeoutMs,
+          maxBytes: this.#settings.maxBytes,
+          signal: this.#closer.signal,
+        });
+        const keys = importJwks(document);
+        if (keys === undefined) throw new Error('JWKS document has no keys array');
+        const usable = usableCount(keys);
+        // An empty or all-invalid set is treated as a failure: it would otherwise wipe good keys.
+        if (usable === 0) throw new Error('JWKS contains no usable key');
+        this.#install(uri, state, keys);
+        this.#emit({
+          type: 'jwks_fetch_success',
+          uri,
+          reason,
+          durationMs: this.#settings.now() - started,
+          keys: usable,
+          rejectedKeys: keys.size - usable,
+        });
+      } catch (error) {
+        state.lastError = error instanceof Error ? error.message : 'JWKS fetch failed';
+        this.#emit({
+          type: 'jwks_fetch_failure',
+          uri,
+          reason,
+          durationMs: this.#settings.now() - started,
+          error: state.lastError,
+        });
+      } finally {
+        state.inflight = undefined;
+      }
+    };
+    state.inflight = run();
+    return state.inflight;
+  }
+
+  #install(uri: string, state: UriState, keys: KeySet): void {
+    const previous = state.keys;
+    state.keys = keys;
+    state.fetchedAt = this.#settings.now();
+    state.lastError = undefined;
+    if (previous === undefined) return;
+    const removed = [...previous.keys()].filter((kid) => !keys.has(kid));
+    if (removed.length === 0) return;
+    this.#emit({ type: 'jwks_keys_removed', uri, kids: removed });
+    this.#settings.onKeysRemoved?.(removed);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Verifier options: their public shape, and their validation into the internal form the pipeline
+ * reads. Everything is checked once, at creation, with messages that name the option; a typo in an
+ * option name fails loudly instead of silently weakening verification.
+ */
+import type { JwksEvent } from './events.js';
+import type { JwksFetchFunction } from './jwks-fetch.js';
+import { globalIssuer, jwksUriOf, jwksUriProblem, poolRegion, regionalIssuer } from './pools.js';
+import type { TokenUse, VerifiedToken } from './types.js';
+
+export type TokenUseOption = TokenUse | 'any';
+
+/** Per-pool settings, for verifiers that accept tokens from several pools. */
+export interface PoolOptions {
+  readonly userPoolId: string;
+  readonly clientId?: string | readonly string[] | null;
+  readonly tokenUse?: TokenUseOption;
+  /** Override this pool's JWKS URL (both issuer forms then share it). */
+  readonly jwksUri?: string;
+}
+
+export interface JwksOptions {
+  /** Override the JWKS URL for every pool (local emulators, tests). */
+  readonly uri?: string;
+  /** A JWKS shipped with the code (`{ keys: [...] }` or a bare array); used before any fetch. */
+  readonly keys?: unknown;
+  /** Refresh known keys after this long. Default 3600. */
+  readonly ttlSeconds?: number;
+  /** Keep serving known keys this long after the TTL while refreshes fail. Default 86400. */
+  readonly maxStaleSeconds?: number;
+  /** Total time for one fetch, retry included. Default 3000. */
+  readonly timeoutMs?: number;
+  /** Largest JWKS body accepted. Default 512 KiB. */
+  readonly maxBytes?: number;
+  /** At most one fetch per URL in this window when unknown kids arrive. Default 10. */
+  readonly cooldownSeconds?: number;
+  /** A fetch implementation (proxies, instrumentation), or `false` to never use the network. */
+  readonly fetch?: JwksFetchFunction | false;
+}
+
+export interface VerifierOptions {
+  /** A pool id, several pool ids (sharing clientId/tokenUse), or per-pool settings. */
+  readonly userPoolId: string | readonly string[] | readonly PoolOptions[];
+  /** Accepted app client id(s); `null` explicitly accepts any client. Required otherwise. */
+  readonly clientId?: string | readonly string[] | null;
+  /** Which tokens this API accepts. Default `'access'`. */
+  readonly tokenUse?: TokenUseOption;
+  /** Leeway for `exp`, `nbf` and `iat`. Default 0. */
+  readonly clockToleranceSeconds?: number;
+  /** Accept the global issuer form of each pool as well as the regional one. Default true. */
+  readonly acceptGlobalIssuer?: boolean;
+  /** Longest token accepted, checked before decoding. Default 16384 characters. */
+  readonly maxTokenLength?: number;
+  readonly jwks?: JwksOptions;
+  /** The verified-token cache; `false` turns it off. */
+  readonly cache?: { readonly maxEntries?: number } | false;
+  /** A deny-list check run on every call (cached or not). Throwing counts as revoked. */
+  readonly isRevoked?: (token: VerifiedToken) => boolean | Promise<boolean>;
+  /** Clock in milliseconds. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Operational events (JWKS fetches, refreshes, stale serving, kid misses). */
+  readonly onEvent?: (event: JwksEvent) => void;
+}
+
+/** Raised for invalid options, at creation time. */
+export class ConfigurationError extends TypeError {
+  override readonly name = 'ConfigurationError';
+}
+
+/** One issuer string we accept, with the pool it belongs to. */
+export interface IssuerEntry {
+  readonly issuer: string;
+  readonly userPoolId: string;
+  readonly jwksUri: string;
+  /** `null`: any client. */
+  readonly clientIds: ReadonlySet<string> | null;
+  readonly tokenUse: TokenUseOption;
+}
+
+export interface ResolvedOptions {
+  readonly issuers: ReadonlyMap<string, IssuerEntry>;
+  readonly clockTolerance: number;
+  readonly maxTokenLength: number;
+  readonly isRevoked: VerifierOptions['isRevoked'];
+  readonly now: () => number;
+}
+
+const TOP_LEVEL = new Set([
+  'userPoolId',
+  'clientId',
+  'tokenUse',
+  'clockToleranceSeconds',
+  'acceptGlobalIssuer',
+  'maxTokenLength',
+  'jwks',
+  'cache',
+  'isRevoked',
+  'now',
+  'onEvent',
+]);
+const POOL_KEYS = new Set(['userPoolId', 'clientId', 'tokenUse', 'jwksUri']);
+const JWKS_KEYS = new Set([
+  'uri',
+  'keys',
+  'ttlSeconds',
+  'maxStaleSeconds',
+  'timeoutMs',
+  'maxBytes',
+  'cooldownSeconds',
+  'fetch',
+]);
+
+export function fail(message: string): never {
+  throw new ConfigurationError(`cognito-gate: ${message}`);
+}
+
+export function rejectUnknownKeys(value: object, allowed: ReadonlySet<string>, where: string): void {
+  const unknown = Object.keys(value).filter((key) => !allowed.has(key));
+  if (unknown.length > 0)
+    fail(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in ${where}`);
+}
+
+export function nonNegativeNumber(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(`${name} must be a number >= 0`);
+  return value;
+}
+
+function clientSet(value: unknown, where: string): ReadonlySet<string> | null {
+  if (value === null) return null;
+  if (value === undefined) {
+    fail(`clientId is required for ${where}; pass clientId: null to accept tokens of any app client`);
+  }
+  const ids = typeof value === 'string' ? [value] : value;
+  if (
+    !Array.isArray(ids) ||
+    ids.length === 0 ||
+    ids.some((id) => typeof id !== 'string' || id.length === 0)
+  ) {
+    fail(`clientId for ${where} must be a non-empty string, an array of them, or null`);
+  }
+  return new Set(ids as string[]);
+}
+
+function tokenUseOf(value: unknown, where: string): TokenUseOption {
+  if (value === undefined) return 'access';
+  if (value !== 'access' && value !== 'id' && value !== 'any')
+    fail(`tokenUse for ${where} must be 'access', 'id' or 'any'`);
+  return value;
+}
+
+function poolList(options: VerifierOptions): PoolOptions[] {
+  const raw = options.userPoolId;
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) fail('userPoolId must name at least one user pool');
+  return list.map((entry: unknown) => {
+    if (typeof entry === 'string') {
+      return { userPoolId: entry, clientId: options.clientId, tokenUse: options.tokenUse };
+    }
+    if (typeof entry !== 'object' || entry === null) fail('userPoolId entries must be strings or objects');
+    rejectUnknownKeys(entry, POOL_KEYS, 'a userPoolId entry');
+    const pool = entry as PoolOptions;
+    return {
+      ...pool,
+      clientId: 'clientId' in pool ? pool.clientId : options.clientId,
+      tokenUse: pool.tokenUse ?? options.tokenUse,
+    };
+  });
+}
+
+/** Validate options and build the issuer table the pipeline looks tokens up in. */
+export function resolveOptions(options: VerifierOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('createVerifier needs an options object');
+  rejectUnknownKeys(options, TOP_LEVEL, 'verifier options');
+  if (options.jwks !== undefined) rejectUnknownKeys(options.jwks, JWKS_KEYS, 'jwks options');
+  const uriOverride = options.jwks?.uri;
+  if (uriOverride !== undefined) {
+    const problem = jwksUriProblem(uriOverride);
+    if (problem !== undefined) fail(`jwks.uri ${problem}`);
+  }
+  const acceptGlobal = options.acceptGlobalIssuer ?? true;
+  const issuers = new Map<string, IssuerEntry>();
+  for (const pool of poolList(options)) {
+    const where = `user pool ${String(pool.userPoolId)}`;
+    const region = typeof pool.userPoolId === 'string' ? poolRegion(pool.userPoolId) : undefined;
+    if (region === undefined) fail(`userPoolId must look like "us-east-1_AbC123" (got an invalid pool id)`);
+    if (pool.jwksUri !== undefined) {
+      const problem = jwksUriProblem(pool.jwksUri);
+      if (problem !== undefined) fail(`jwksUri of ${where} ${problem}`);
+    }
+    const clientIds = clientSet(pool.clientId, where);
+    const tokenUse = tokenUseOf(pool.tokenUse, where);
+    const forms = [regionalIssuer(pool.userPoolId, region)];
+    if (acceptGlobal) forms.push(globalIssuer(pool.userPoolId, region));
+    for (const issuer of forms) {
+      if (issuers.has(issuer)) fail(`${where} is configured twice`);
+      const jwksUri = pool.jwksUri ?? uriOverride ?? jwksUriOf(issuer);
+      issuers.set(issuer, { issuer, userPoolId: pool.userPoolId, jwksUri, clientIds, tokenUse });
+    }
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function');
+  if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function')
+    fail('isRevoked must be a function');
+  const maxTokenLength = nonNegativeNumber(options.maxTokenLength, 'maxTokenLength', 16 * 1024);
+  return {
+    issuers,
+    clockTolerance: nonNegativeNumber(options.clockToleranceSeconds, 'clockToleranceSeconds', 0),
+    maxTokenLength,
+    isRevoked: options.isRevoked,
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * User pool identity: pool id syntax, the two issuer forms a pool signs with (regional, and the
+ * global form used with multi-Region replication, spec §1.1) and the JWKS URL of each issuer.
+ */
+
+// Same rule as aws-jwt-verify 5.2.1 (EU Sovereign Cloud regions start with `eusc-`).
+const POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$/;
+
+/** The region of a user pool id, or `undefined` when the id is not well-formed. */
+export function poolRegion(userPoolId: string): string | undefined {
+  return POOL_ID.exec(userPoolId)?.[1];
+}
+
+/** `https://cognito-idp.{region}.amazonaws.com/{userPoolId}` */
+export function regionalIssuer(userPoolId: string, region: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+/** `https://issuer-cognito-idp.{region}.amazonaws.com/{userPoolId}` */
+export function globalIssuer(userPoolId: string, region: string): string {
+  return `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+/** Where an issuer publishes its keys. */
+export function jwksUriOf(issuer: string): string {
+  return `${issuer}/.well-known/jwks.json`;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+/** True for hosts whose traffic never leaves the machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * Why a JWKS URL is refused, or `undefined` when it is acceptable: https everywhere, plain http only
+ * on loopback (local emulators and tests), and no credentials in the URL.
+ */
+export function jwksUriProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return 'must use https (plain http is allowed only for loopback hosts)';
+}

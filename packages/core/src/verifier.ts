@@ -1,0 +1,198 @@
+/**
+ * `createVerifier`: the whole verification pipeline in one straight path
+ *   decode → header policy → issuer lookup → key → signature → claims → result,
+ * then per-call rules and the revocation hook. The first part depends only on the token string
+ * and the keys, which is what lets a verified-token cache sit in front of it.
+ */
+
+import { parseBearer } from './bearer.js';
+import { checkCognitoClaims, checkTimes } from './claims.js';
+import type { DecodedToken } from './decode.js';
+import { decodeToken } from './decode.js';
+import { AuthError, isAuthError } from './errors.js';
+import { checkHeader } from './header.js';
+import { type ImportedKey, importJwks } from './jwk.js';
+import { type HydrateResult, JwksCache } from './jwks-cache.js';
+import {
+  fail,
+  type IssuerEntry,
+  nonNegativeNumber,
+  type ResolvedOptions,
+  resolveOptions,
+  type VerifierOptions,
+} from './options.js';
+import { type AuthRules, type CompiledRules, checkRules, compileRules } from './rules.js';
+import { verifyRs256 } from './signature.js';
+import type { CognitoClaims, JwtPayload, VerifiedToken } from './types.js';
+
+export interface HydrateReport {
+  /** True when every configured pool has a usable key set. */
+  readonly ok: boolean;
+  readonly results: readonly HydrateResult[];
+}
+
+export interface Verifier {
+  /**
+   * Verify a bare token (no `Bearer ` prefix) and apply `rules`. Rejects only with `AuthError`.
+   *
+   * @example
+   * const auth = await verifier.verify(token, { groups: 'admin' });
+   * console.log(auth.sub, auth.groups);
+   */
+  verify<C extends JwtPayload = CognitoClaims>(
+    token: string,
+    rules?: AuthRules | CompiledRules,
+  ): Promise<VerifiedToken<C>>;
+  /** Parse an Authorization header value, then `verify`. */
+  verifyAuthorization<C extends JwtPayload = CognitoClaims>(
+    header: string | readonly string[] | undefined | null,
+    rules?: AuthRules | CompiledRules,
+  ): Promise<VerifiedToken<C>>;
+  /** Prefetch the JWKS of every configured issuer. Never throws; failures are in the report. */
+  hydrate(): Promise<HydrateReport>;
+  /** Release sockets and timers. */
+  close(): void;
+  /** The distinct JWKS URLs this verifier may fetch. */
+  readonly jwksUris: readonly string[];
+}
+
+function freezeToken(
+  token: string,
+  decoded: DecodedToken,
+  entry: IssuerEntry,
+  checked: ReturnType<typeof checkCognitoClaims>,
+  exp: number,
+): VerifiedToken {
+  const isMachine =
+    checked.tokenUse === 'access' && checked.username === undefined && checked.sub === checked.clientId;
+  return Object.freeze({
+    token,
+    header: Object.freeze(decoded.header),
+    claims: Object.freeze(decoded.payload) as CognitoClaims,
+    sub: checked.sub,
+    tokenUse: checked.tokenUse,
+    clientId: checked.clientId,
+    username: checked.username,
+    groups: checked.groups,
+    scopes: checked.scopes,
+    isMachine,
+    issuer: entry.issuer,
+    userPoolId: entry.userPoolId,
+    expiresAt: new Date(exp * 1000),
+  });
+}
+
+class CognitoVerifier implements Verifier {
+  readonly #options: ResolvedOptions;
+  readonly #jwks: JwksCache;
+  readonly jwksUris: readonly string[];
+
+  constructor(options: VerifierOptions) {
+    this.#options = resolveOptions(options);
+    const jwks = options.jwks ?? {};
+    let preloaded: ReturnType<typeof importJwks>;
+    if (jwks.keys !== undefined) {
+      preloaded = importJwks(jwks.keys);
+      if (preloaded === undefined) fail('jwks.keys must be a JWKS ({ keys: [...] }) or an array of JWKs');
+    }
+    if (jwks.fetch !== undefined && jwks.fetch !== false && typeof jwks.fetch !== 'function') {
+      fail('jwks.fetch must be a fetch function or false');
+    }
+    const seconds = (value: number | undefined, name: string, fallback: number) =>
+      nonNegativeNumber(value, `jwks.${name}`, fallback) * 1000;
+    this.#jwks = new JwksCache({
+      ttlMs: seconds(jwks.ttlSeconds, 'ttlSeconds', 3600),
+      maxStaleMs: seconds(jwks.maxStaleSeconds, 'maxStaleSeconds', 86_400),
+      cooldownMs: seconds(jwks.cooldownSeconds, 'cooldownSeconds', 10),
+      timeoutMs: nonNegativeNumber(jwks.timeoutMs, 'jwks.timeoutMs', 3000),
+      maxBytes: nonNegativeNumber(jwks.maxBytes, 'jwks.maxBytes', 512 * 1024),
+      fetch: jwks.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+      preloaded,
+      now: this.#options.now,
+      onEvent: options.onEvent,
+    });
+    this.jwksUris = Object.freeze([...new Set([...this.#options.issuers.values()].map((e) => e.jwksUri))]);
+  }
+
+  async verify<C extends JwtPayload>(
+    token: string,
+    rules?: AuthRules | CompiledRules,
+  ): Promise<VerifiedToken<C>> {
+    try {
+      const verified = await this.#verifyToken(token);
+      if (rules !== undefined) checkRules(verified, compileRules(rules));
+      if (this.#options.isRevoked !== undefined) await this.#checkRevoked(verified);
+      return verified as unknown as VerifiedToken<C>;
+    } catch (error) {
+      throw isAuthError(error)
+        ? error
+        : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error });
+    }
+  }
+
+  async verifyAuthorization<C extends JwtPayload>(
+    header: string | readonly string[] | undefined | null,
+    rules?: AuthRules | CompiledRules,
+  ): Promise<VerifiedToken<C>> {
+    return this.verify<C>(parseBearer(header), rules);
+  }
+
+  async hydrate(): Promise<HydrateReport> {
+    const results = await this.#jwks.hydrate(this.jwksUris);
+    const loaded = new Set(results.filter((r) => r.ok).map((r) => r.uri));
+    const pools = new Map<string, boolean>();
+    for (const entry of this.#options.issuers.values()) {
+      pools.set(entry.userPoolId, (pools.get(entry.userPoolId) ?? false) || loaded.has(entry.jwksUri));
+    }
+    return { ok: [...pools.values()].every(Boolean), results };
+  }
+
+  close(): void {
+    this.#jwks.close();
+  }
+
+  /** Everything that depends only on the token and the keys. */
+  #verifyToken(token: string): VerifiedToken | Promise<VerifiedToken> {
+    const decoded = decodeToken(token, this.#options.maxTokenLength);
+    const kid = checkHeader(decoded.header);
+    const iss = decoded.payload.iss;
+    const entry = typeof iss === 'string' ? this.#options.issuers.get(iss) : undefined;
+    if (entry === undefined) throw new AuthError('invalid_issuer', { detail: 'issuer not configured' });
+    const key = this.#jwks.lookup(entry.jwksUri, kid);
+    if (key !== undefined) return this.#finish(token, decoded, entry, key);
+    return this.#jwks.resolve(entry.jwksUri, kid).then((found) => this.#finish(token, decoded, entry, found));
+  }
+
+  #finish(token: string, decoded: DecodedToken, entry: IssuerEntry, key: ImportedKey): VerifiedToken {
+    if (!('key' in key)) throw new AuthError('invalid_key', { detail: key.rejected });
+    if (!verifyRs256(decoded.signingInput, decoded.signature, key.key)) {
+      throw new AuthError('invalid_signature');
+    }
+    const exp = checkTimes(decoded.payload, this.#options.now() / 1000, this.#options.clockTolerance);
+    const checked = checkCognitoClaims(decoded.payload, entry);
+    return freezeToken(token, decoded, entry, checked, exp);
+  }
+
+  async #checkRevoked(token: VerifiedToken): Promise<void> {
+    let revoked: boolean;
+    try {
+      revoked = (await this.#options.isRevoked!(token)) === true;
+    } catch (error) {
+      // Fail closed: when the deny-list cannot answer, the token is not trusted.
+      throw new AuthError('revoked', { detail: 'isRevoked failed', cause: error });
+    }
+    if (revoked) throw new AuthError('revoked');
+  }
+}
+
+/**
+ * Create a verifier for one or more Cognito user pools. Options are validated now; a mistake
+ * throws a `ConfigurationError` at startup, not on the first request.
+ *
+ * @example
+ * const verifier = createVerifier({ userPoolId: 'us-east-1_Abc123', clientId: 'app-client-id' });
+ * const auth = await verifier.verifyAuthorization(req.headers.authorization, { scopes: 'orders/read' });
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  return new CognitoVerifier(options);
+}

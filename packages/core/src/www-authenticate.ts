@@ -1,0 +1,53 @@
+/**
+ * RFC 6750 §3 `WWW-Authenticate` rendering, shared by every adapter so Express, Fastify and Lambda
+ * answer the same way. Attribute values are quoted-strings; we escape `\` and `"` and drop control
+ * characters so a configured realm can never break the header.
+ */
+import type { AuthError } from './errors.js';
+
+export interface ChallengeOptions {
+  /** The `realm` attribute. Default `"api"`. */
+  readonly realm?: string;
+  /** Include `error_description` (fixed, client-safe text). Default true. */
+  readonly includeDescription?: boolean;
+}
+
+/** Escape a value for an RFC 7230 quoted-string. */
+export function quoteHeaderValue(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  return `"${value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/["\\]/g, '\\$&')}"`;
+}
+
+/**
+ * The `WWW-Authenticate` value for an error, or `undefined` when none belongs (503).
+ *
+ * @example
+ * wwwAuthenticate(new AuthError('expired'))
+ * // 'Bearer realm="api", error="invalid_token", error_description="The token has expired"'
+ */
+export function wwwAuthenticate(error: AuthError, options: ChallengeOptions = {}): string | undefined {
+  if (error.code === 'jwks_unavailable') return undefined;
+  let value = `Bearer realm=${quoteHeaderValue(options.realm ?? 'api')}`;
+  const attribute = error.bearerError;
+  if (attribute === undefined) return value;
+  value += `, error="${attribute}"`;
+  if (options.includeDescription !== false) {
+    value += `, error_description=${quoteHeaderValue(error.description)}`;
+  }
+  if (error.requiredScopes !== undefined && error.requiredScopes.length > 0) {
+    value += `, scope=${quoteHeaderValue(error.requiredScopes.join(' '))}`;
+  }
+  return value;
+}
+
+/**
+ * Every header an error response carries: `WWW-Authenticate` (401/400/403) or `Retry-After` (503).
+ * Lower-case names so they work unchanged in Fastify, Express and API Gateway v2 responses.
+ */
+export function authErrorHeaders(error: AuthError, options: ChallengeOptions = {}): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const challenge = wwwAuthenticate(error, options);
+  if (challenge !== undefined) headers['www-authenticate'] = challenge;
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  return headers;
+}

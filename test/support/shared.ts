@@ -1,0 +1,26 @@
+/**
+ * Access to the third-party fixtures in `../shared` (real Cognito tokens, AWS events, Wycheproof
+ * vectors). A user's clone has no `../shared`: suites that need it skip, and say so.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
+
+export const SHARED_DIR = process.env.COGNITO_GATE_SHARED ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
+
+export const hasShared = existsSync(SHARED_DIR);
+
+/** Read a JSON file under ../shared. */
+export function readShared<T = unknown>(relative: string): T {
+  return JSON.parse(readFileSync(`${SHARED_DIR}/${relative}`, 'utf8')) as T;
+}
+
+/** `describe` that skips, with a visible reason, when ../shared is absent. */
+export function describeShared(name: string, body: () => void): void {
+  if (hasShared) {
+    describe(name, body);
+  } else {
+    console.warn(`[cognito-gate] skipping "${name}": ${SHARED_DIR} not found (third-party fixtures live there)`);
+    describe.skip(`${name} (skipped: ../shared fixtures not found)`, body);
+  }
+}
