@@ -5,6 +5,8 @@
  */
 
 /** Stable error codes: part of the public API, never renamed. */
+import { authErrorHeaders } from './www-authenticate.js';
+
 export type AuthErrorCode =
   | 'missing_token'
   | 'invalid_request'
@@ -121,6 +123,14 @@ export class AuthError extends Error {
   /** The RFC 6750 attribute for this code, if any. */
   get bearerError(): BearerErrorAttribute | undefined {
     return AUTH_ERROR_CODES[this.code].bearer;
+  }
+
+  /**
+   * Response headers for this error with the default realm (`WWW-Authenticate`, `Retry-After`).
+   * Express's default error handler and http-errors-aware handlers apply `err.headers` as is.
+   */
+  get headers(): Record<string, string> {
+    return authErrorHeaders(this);
   }
 
   /** The OAuth-style JSON body adapters send: `{ error, error_description }`. */
