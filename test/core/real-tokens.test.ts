@@ -12,7 +12,9 @@ interface RealFixture {
   exp: number;
 }
 
-const files = hasShared ? readdirSync(`${SHARED_DIR}/fixtures/real`).filter((f) => /^cognito-\d+\.json$/.test(f)) : [];
+const files = hasShared
+  ? readdirSync(`${SHARED_DIR}/fixtures/real`).filter((f) => /^cognito-\d+\.json$/.test(f))
+  : [];
 
 function verifierFor(fixture: RealFixture, nowSeconds: number) {
   return createVerifier({
@@ -40,7 +42,9 @@ describeShared('real Cognito tokens (fixtures/real/cognito-*.json)', () => {
 
   it.each(files)('%s is expired at its exp', async (file) => {
     const fixture = readShared<RealFixture>(`fixtures/real/${file}`);
-    const error = await verifierFor(fixture, fixture.exp).verify(fixture.token).catch((e: unknown) => e);
+    const error = await verifierFor(fixture, fixture.exp)
+      .verify(fixture.token)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as AuthError).code).toBe('expired');
   });

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 
-export const SHARED_DIR = process.env.COGNITO_GATE_SHARED ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
+export const SHARED_DIR =
+  process.env.COGNITO_GATE_SHARED ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
 
 export const hasShared = existsSync(SHARED_DIR);
 
@@ -20,7 +21,9 @@ export function describeShared(name: string, body: () => void): void {
   if (hasShared) {
     describe(name, body);
   } else {
-    console.warn(`[cognito-gate] skipping "${name}": ${SHARED_DIR} not found (third-party fixtures live there)`);
+    console.warn(
+      `[cognito-gate] skipping "${name}": ${SHARED_DIR} not found (third-party fixtures live there)`,
+    );
     describe.skip(`${name} (skipped: ../shared fixtures not found)`, body);
   }
 }

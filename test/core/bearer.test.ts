@@ -1,0 +1,49 @@
+import { AuthError, parseBearer } from '@cognito-gate/core';
+import { describe, expect, it } from 'vitest';
+
+function codeOf(header: Parameters<typeof parseBearer>[0]): string {
+  try {
+    parseBearer(header);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthError);
+    return (error as AuthError).code;
+  }
+  return 'ok';
+}
+
+describe('parseBearer', () => {
+  it.each([
+    ['Bearer abc.def.ghi', 'abc.def.ghi'],
+    ['bearer abc', 'abc'],
+    ['BEARER abc', 'abc'],
+    ['  Bearer \t abc \t', 'abc'],
+    ['Bearer abc==', 'abc=='],
+    ['Bearer a-b_c~d+e/f.g', 'a-b_c~d+e/f.g'],
+  ])('extracts the token from %j', (header, token) => {
+    expect(parseBearer(header)).toBe(token);
+  });
+
+  it.each([
+    [undefined, 'missing_token'],
+    [null, 'missing_token'],
+    ['', 'missing_token'],
+    ['   ', 'missing_token'],
+    ['Basic dXNlcjpwYXNz', 'missing_token'],
+    ['Token abc', 'missing_token'],
+    ['Bearer', 'invalid_request'],
+    ['Bearer    ', 'invalid_request'],
+    ['Bearer abc def', 'invalid_request'],
+    ['Bearer abc,Bearer def', 'invalid_request'],
+    ['Bearer ab=c', 'invalid_request'],
+    ['Bearer "abc"', 'invalid_request'],
+    ['Bearerabc', 'missing_token'],
+    [[], 'missing_token'],
+    [['Bearer a', 'Bearer b'], 'invalid_request'],
+  ])('%j → %s', (header, code) => {
+    expect(codeOf(header as string)).toBe(code);
+  });
+
+  it('accepts a single-element header array', () => {
+    expect(parseBearer(['Bearer abc'])).toBe('abc');
+  });
+});

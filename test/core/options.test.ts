@@ -1,0 +1,77 @@
+import { ConfigurationError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
+import { describe, expect, it } from 'vitest';
+
+const base = { userPoolId: 'us-east-1_Abc123', clientId: 'client' };
+
+function message(options: unknown): string {
+  try {
+    createVerifier(options as VerifierOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  return 'created';
+}
+
+describe('createVerifier option validation', () => {
+  it.each([['us-east-1_Abc123'], ['eu-west-2_x'], ['us-gov-west-1_Abc'], ['eusc-de-east-1_Abc']])(
+    'accepts pool id %s',
+    (userPoolId) => {
+      expect(message({ ...base, userPoolId })).toBe('created');
+    },
+  );
+
+  it.each([['us-east-1'], ['us-east-1_'], ['US-EAST-1_abc'], ['us-east-1_ab-c'], ['../etc'], [''], [42]])(
+    'rejects pool id %j',
+    (userPoolId) => {
+      expect(message({ ...base, userPoolId })).toMatch(/userPoolId/);
+    },
+  );
+
+  it('requires clientId unless it is explicitly null', () => {
+    expect(message({ userPoolId: 'us-east-1_Abc123' })).toMatch(/clientId is required.*null/);
+    expect(message({ userPoolId: 'us-east-1_Abc123', clientId: null })).toBe('created');
+    expect(message({ ...base, clientId: [] })).toMatch(/clientId/);
+    expect(message({ ...base, clientId: [''] })).toMatch(/clientId/);
+  });
+
+  it('names unknown options, including typos in nested jwks options', () => {
+    expect(message({ ...base, clientID: 'x' })).toMatch(/unknown option clientID/);
+    expect(message({ ...base, jwks: { ttl: 5 } })).toMatch(/unknown option ttl in jwks/);
+    expect(message({ userPoolId: [{ userPoolId: 'us-east-1_A', clientId: null, client: 'x' }] })).toMatch(
+      /client/,
+    );
+  });
+
+  it('validates tokenUse, numbers, functions and JWKS URLs', () => {
+    expect(message({ ...base, tokenUse: 'refresh' })).toMatch(/tokenUse/);
+    expect(message({ ...base, clockToleranceSeconds: -1 })).toMatch(/clockToleranceSeconds/);
+    expect(message({ ...base, jwks: { timeoutMs: Number.NaN } })).toMatch(/timeoutMs/);
+    expect(message({ ...base, now: 5 })).toMatch(/now/);
+    expect(message({ ...base, jwks: { uri: 'http://example.com/jwks.json' } })).toMatch(/https/);
+    expect(message({ ...base, jwks: { uri: 'http://127.0.0.1:9999/jwks.json' } })).toBe('created');
+    expect(message({ ...base, jwks: { uri: 'http://localhost/jwks.json' } })).toBe('created');
+    expect(message({ ...base, jwks: { uri: 'http://[::1]:80/jwks.json' } })).toBe('created');
+    expect(message({ ...base, jwks: { uri: 'https://u:p@example.com/jwks.json' } })).toMatch(/credentials/);
+    expect(message({ ...base, jwks: { keys: 'nope' } })).toMatch(/jwks.keys/);
+    expect(message({ ...base, jwks: { fetch: 'nope' } })).toMatch(/jwks.fetch/);
+  });
+
+  it('never echoes a secret-looking value in the message', () => {
+    expect(message({ ...base, userPoolId: 'sk_live_secret' })).not.toContain('sk_live_secret');
+  });
+
+  it('rejects the same pool configured twice', () => {
+    expect(message({ userPoolId: ['us-east-1_A', 'us-east-1_A'], clientId: null })).toMatch(/twice/);
+  });
+
+  it('lists the JWKS URL of each issuer form, or the override', () => {
+    expect(createVerifier(base).jwksUris).toEqual([
+      'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc123/.well-known/jwks.json',
+      'https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc123/.well-known/jwks.json',
+    ]);
+    expect(createVerifier({ ...base, jwks: { uri: 'https://keys.example/jwks.json' } }).jwksUris).toEqual([
+      'https://keys.example/jwks.json',
+    ]);
+  });
+});

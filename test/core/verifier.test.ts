@@ -1,0 +1,221 @@
+import { AuthError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  accessClaims,
+  CLIENT_ID,
+  ISSUER,
+  idClaims,
+  makeKey,
+  NOW,
+  POOL_ID,
+  signJwt,
+} from '../support/signer.js';
+
+const key = makeKey('key-1');
+const jwks = { keys: [key.jwk] };
+
+function verifier(overrides: Partial<VerifierOptions> = {}) {
+  return createVerifier({
+    userPoolId: POOL_ID,
+    clientId: CLIENT_ID,
+    jwks: { keys: jwks, fetch: false },
+    now: () => NOW * 1000,
+    ...overrides,
+  });
+}
+
+const token = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
+  signJwt({ kid: 'key-1', alg: 'RS256', ...header }, claims, key);
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AuthError);
+  return (error as AuthError).code;
+}
+
+describe('createVerifier().verify', () => {
+  it('returns normalised, frozen claims for a valid access token', async () => {
+    const auth = await verifier().verify(token(accessClaims()));
+    expect(auth).toMatchObject({
+      sub: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      tokenUse: 'access',
+      clientId: CLIENT_ID,
+      username: 'alice',
+      groups: ['admin', 'staff'],
+      scopes: ['aws.cognito.signin.user.admin', 'orders/read'],
+      issuer: ISSUER,
+      userPoolId: POOL_ID,
+      isMachine: false,
+    });
+    expect(auth.expiresAt.getTime()).toBe((NOW + 3600) * 1000);
+    expect(Object.isFrozen(auth)).toBe(true);
+    expect(Object.isFrozen(auth.claims)).toBe(true);
+    expect(Object.isFrozen(auth.groups)).toBe(true);
+  });
+
+  it('verifies an ID token when tokenUse is id, using aud as the client', async () => {
+    const auth = await verifier({ tokenUse: 'id' }).verify(token(idClaims()));
+    expect(auth.tokenUse).toBe('id');
+    expect(auth.username).toBe('alice');
+  });
+
+  it('rejects an ID token on an access verifier and an access token on an ID verifier', async () => {
+    expect(await codeOf(verifier().verify(token(idClaims())))).toBe('invalid_token_use');
+    expect(await codeOf(verifier({ tokenUse: 'id' }).verify(token(accessClaims())))).toBe(
+      'invalid_token_use',
+    );
+  });
+
+  it('accepts both token uses with tokenUse any, and narrows per call', async () => {
+    const any = verifier({ tokenUse: 'any' });
+    await expect(any.verify(token(idClaims()))).resolves.toMatchObject({ tokenUse: 'id' });
+    expect(await codeOf(any.verify(token(idClaims()), { tokenUse: 'access' }))).toBe('invalid_token_use');
+  });
+
+  it('marks client-credentials tokens as machine tokens with sub = client id', async () => {
+    const m2m = accessClaims({
+      sub: CLIENT_ID,
+      username: undefined,
+      'cognito:groups': undefined,
+      scope: 'api/read',
+    });
+    const auth = await verifier().verify(token(m2m));
+    expect(auth.isMachine).toBe(true);
+    expect(auth.groups).toEqual([]);
+  });
+
+  it('rejects a token for another client, and accepts any client with clientId null', async () => {
+    const other = token(accessClaims({ client_id: 'someone-else' }));
+    expect(await codeOf(verifier().verify(other))).toBe('invalid_client');
+    expect(await codeOf(verifier({ clientId: ['a', 'b'] }).verify(other))).toBe('invalid_client');
+    await expect(verifier({ clientId: null }).verify(other)).resolves.toMatchObject({
+      clientId: 'someone-else',
+    });
+  });
+
+  it.each([
+    ['another pool', 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other'],
+    ['another region', `https://cognito-idp.eu-west-1.amazonaws.com/${POOL_ID}`],
+    ['a trailing slash', `${ISSUER}/`],
+    ['http', ISSUER.replace('https', 'http')],
+    ['different case', ISSUER.toUpperCase()],
+    ['a number', 42],
+    ['absent', undefined],
+  ])('rejects an issuer with %s', async (_name, iss) => {
+    expect(await codeOf(verifier().verify(token(accessClaims({ iss }))))).toBe('invalid_issuer');
+  });
+
+  it('accepts the global issuer form of a configured pool unless disabled', async () => {
+    const global = token(
+      accessClaims({ iss: `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL_ID}` }),
+    );
+    await expect(verifier().verify(global)).resolves.toMatchObject({ userPoolId: POOL_ID });
+    expect(await codeOf(verifier({ acceptGlobalIssuer: false }).verify(global))).toBe('invalid_issuer');
+  });
+
+  it('verifies tokens from several pools with per-pool settings', async () => {
+    const v = verifier({
+      clientId: undefined,
+      userPoolId: [
+        { userPoolId: POOL_ID, clientId: CLIENT_ID },
+        { userPoolId: 'eu-west-1_Second', clientId: 'second-client', tokenUse: 'id' },
+      ],
+    });
+    const second = token(
+      idClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Second', aud: 'second-client' }),
+    );
+    await expect(v.verify(second)).resolves.toMatchObject({ userPoolId: 'eu-west-1_Second' });
+    await expect(v.verify(token(accessClaims()))).resolves.toMatchObject({ userPoolId: POOL_ID });
+    expect(await codeOf(v.verify(token(idClaims())))).toBe('invalid_token_use');
+  });
+
+  describe('time claims', () => {
+    it.each([
+      ['exp missing', { exp: undefined }, 'invalid_claims'],
+      ['exp a string', { exp: String(NOW + 60) }, 'invalid_claims'],
+      ['exp now', { exp: NOW }, 'expired'],
+      ['exp -1e13', { exp: -1e13 }, 'expired'],
+      ['exp beyond Date range', { exp: 1e300 }, 'invalid_claims'],
+      ['nbf 1e13', { nbf: 1e13 }, 'not_yet_valid'],
+      ['nbf in a minute', { nbf: NOW + 60 }, 'not_yet_valid'],
+      ['iat one hour ahead', { iat: NOW + 3600 }, 'issued_in_future'],
+      ['iat a string', { iat: 'yesterday' }, 'invalid_claims'],
+      ['iat NaN-ish null', { iat: null }, 'invalid_claims'],
+    ])('%s → %s', async (_name, overrides, code) => {
+      expect(await codeOf(verifier().verify(token(accessClaims(overrides))))).toBe(code);
+    });
+
+    it('honours clock tolerance for exp, nbf and iat', async () => {
+      const v = verifier({ clockToleranceSeconds: 30 });
+      await expect(
+        v.verify(token(accessClaims({ exp: NOW - 10, nbf: NOW + 10, iat: NOW + 10 }))),
+      ).resolves.toBeDefined();
+      expect(await codeOf(v.verify(token(accessClaims({ exp: NOW - 30 }))))).toBe('expired');
+    });
+
+    it('reads the injected clock on every call', async () => {
+      let now = NOW;
+      const v = verifier({ now: () => now * 1000 });
+      const t = token(accessClaims({ exp: NOW + 10 }));
+      await expect(v.verify(t)).resolves.toBeDefined();
+      now = NOW + 10;
+      expect(await codeOf(v.verify(t))).toBe('expired');
+    });
+  });
+
+  describe('claim types', () => {
+    it.each([
+      ['cognito:groups as a string', { 'cognito:groups': 'admin' }],
+      ['cognito:groups with a number', { 'cognito:groups': ['admin', 1] }],
+      ['scope as an array', { scope: ['a', 'b'] }],
+      ['sub missing', { sub: undefined }],
+      ['sub a number', { sub: 7 }],
+      ['client_id missing', { client_id: undefined }],
+      ['username a number', { username: 5 }],
+      ['token_use missing', { token_use: undefined }],
+      ['auth_time a string', { auth_time: 'x' }],
+    ])('%s → invalid_claims', async (_name, overrides) => {
+      expect(await codeOf(verifier({ clientId: null }).verify(token(accessClaims(overrides))))).toBe(
+        'invalid_claims',
+      );
+    });
+
+    it('rejects an unknown token_use value as invalid_token_use', async () => {
+      expect(await codeOf(verifier().verify(token(accessClaims({ token_use: 'refresh' }))))).toBe(
+        'invalid_token_use',
+      );
+    });
+  });
+
+  describe('isRevoked', () => {
+    it('is called with the verified token and rejects revoked tokens', async () => {
+      const isRevoked = vi.fn(
+        async (auth: { claims: Record<string, unknown> }) => auth.claims.jti === 'jti-1',
+      );
+      const v = verifier({ isRevoked });
+      expect(await codeOf(v.verify(token(accessClaims())))).toBe('revoked');
+      await expect(v.verify(token(accessClaims({ jti: 'jti-2' })))).resolves.toBeDefined();
+      expect(isRevoked).toHaveBeenCalledTimes(2);
+    });
+
+    it('fails closed when the deny-list throws', async () => {
+      const v = verifier({
+        isRevoked: () => {
+          throw new Error('redis down');
+        },
+      });
+      expect(await codeOf(v.verify(token(accessClaims())))).toBe('revoked');
+    });
+  });
+
+  it('verifyAuthorization parses the header then verifies', async () => {
+    const v = verifier();
+    await expect(v.verifyAuthorization(`bearer   ${token(accessClaims())}  `)).resolves.toBeDefined();
+    expect(await codeOf(v.verifyAuthorization(undefined))).toBe('missing_token');
+    expect(await codeOf(v.verifyAuthorization('Basic dXNlcjpwYXNz'))).toBe('missing_token');
+    expect(await codeOf(v.verifyAuthorization('Bearer a b'))).toBe('invalid_request');
+  });
+});
