@@ -1,0 +1,282 @@
+/**
+ * JWKS cache behaviour with an injected fetch and a fake clock: every network request is counted.
+ * The loopback-server cases (timeouts, huge bodies, redirects, refused connections) are in
+ * jwks-fetch.test.ts.
+ */
+import { AuthError, createVerifier, type JwksEvent, type VerifierOptions } from '@cognito-gate/core';
+import { describe, expect, it } from 'vitest';
+import { accessClaims, CLIENT_ID, makeKey, NOW, POOL_ID, signJwt, type TestKey } from '../support/signer.js';
+
+const keyA = makeKey('key-a');
+const keyB = makeKey('key-b');
+const tokenFor = (key: TestKey, claims = accessClaims()) =>
+  signJwt({ kid: key.kid, alg: 'RS256' }, claims, key);
+
+/** A JWKS endpoint in memory: swap its document, make it fail, count its requests. */
+function endpoint(initial: { keys: unknown[] }) {
+  const state = {
+    document: initial as unknown,
+    status: 200,
+    failWith: undefined as Error | undefined,
+    requests: 0,
+    gate: undefined as Promise<void> | undefined,
+  };
+  const fetch = async (_url: string, _init: RequestInit): Promise<Response> => {
+    state.requests++;
+    if (state.gate !== undefined) await state.gate;
+    if (state.failWith !== undefined) throw state.failWith;
+    return new Response(JSON.stringify(state.document), { status: state.status });
+  };
+  return { state, fetch };
+}
+
+function setup(doc: { keys: unknown[] }, options: Partial<VerifierOptions> = {}) {
+  const clock = { now: NOW * 1000 };
+  const server = endpoint(doc);
+  const events: JwksEvent[] = [];
+  const verifier = createVerifier({
+    userPoolId: POOL_ID,
+    clientId: CLIENT_ID,
+    now: () => clock.now,
+    onEvent: (event) => events.push(event),
+    ...options,
+    jwks: { fetch: server.fetch, ...options.jwks },
+  });
+  return { clock, server, events, verifier };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AuthError);
+  return (error as AuthError).code;
+}
+
+const HOUR = 3600_000;
+/** Let background refreshes settle. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('JWKS cache', () => {
+  it('a stampede of 100 concurrent cold verifications causes exactly one fetch', async () => {
+    const { server, verifier } = setup({ keys: [keyA.jwk] });
+    let open!: () => void;
+    server.state.gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const token = tokenFor(keyA);
+    const all = Promise.all(Array.from({ length: 100 }, () => verifier.verify(token)));
+    open();
+    const results = await all;
+    expect(results).toHaveLength(100);
+    expect(server.state.requests).toBe(1);
+  });
+
+  it('1,000 random kids in 10 s cost at most 2 fetches while valid tokens keep passing', async () => {
+    const { clock, server, verifier, events } = setup({ keys: [keyA.jwk] });
+    const valid = tokenFor(keyA);
+    await verifier.verify(valid);
+    let validPassed = 0;
+    for (let i = 0; i < 1000; i++) {
+      clock.now += 10;
+      const forged = signJwt({ kid: `random-${i}-${Math.random()}`, alg: 'RS256' }, accessClaims(), keyB);
+      expect(await codeOf(verifier.verify(forged))).toBe('unknown_key');
+      if (i % 10 === 0) {
+        await verifier.verify(valid);
+        validPassed++;
+      }
+    }
+    expect(validPassed).toBe(100);
+    expect(server.state.requests).toBeLessThanOrEqual(2);
+    expect(events.filter((e) => e.type === 'jwks_kid_miss').length).toBe(1000);
+  });
+
+  it('accepts a key that appears after rotation with one refetch', async () => {
+    const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
+    await verifier.verify(tokenFor(keyA));
+    server.state.document = { keys: [keyB.jwk, keyA.jwk] };
+    clock.now += 10_000; // the cold fetch itself opened a cooldown window
+    await expect(verifier.verify(tokenFor(keyB))).resolves.toBeDefined();
+    expect(server.state.requests).toBe(2);
+  });
+
+  it('stops trusting a key that left the JWKS once the refreshed set is in (after the TTL)', async () => {
+    const { clock, server, verifier, events } = setup({ keys: [keyA.jwk, keyB.jwk] });
+    const token = tokenFor(keyA, accessClaims({ exp: NOW + 100_000 }));
+    await verifier.verify(token);
+    server.state.document = { keys: [keyB.jwk] };
+    clock.now += HOUR - 1;
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    expect(server.state.requests).toBe(1);
+    clock.now += 2;
+    // Past the TTL the known key still works while one background refresh runs...
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    await settle();
+    expect(server.state.requests).toBe(2);
+    // ...and once the refreshed set is in, the removed key is unknown.
+    expect(await codeOf(verifier.verify(token))).toBe('unknown_key');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'jwks_keys_removed', kids: ['key-a'] }));
+  });
+
+  it('serves known keys while the endpoint is down, up to maxStaleSeconds past the TTL', async () => {
+    const { clock, server, verifier, events } = setup(
+      { keys: [keyA.jwk] },
+      { jwks: { maxStaleSeconds: 7200 } },
+    );
+    await verifier.verify(tokenFor(keyA, accessClaims({ exp: NOW + 100_000 })));
+    server.state.failWith = new TypeError('fetch failed');
+    clock.now += HOUR + 1;
+    const token = tokenFor(keyA, accessClaims({ exp: NOW + 100_000 }));
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    await settle();
+    clock.now += HOUR;
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    await settle();
+    expect(events.some((e) => e.type === 'jwks_stale')).toBe(true);
+    expect(events.some((e) => e.type === 'jwks_fetch_failure')).toBe(true);
+    clock.now += HOUR;
+    expect(await codeOf(verifier.verify(token))).toBe('jwks_unavailable');
+  });
+
+  it('retries a failing endpoint at most once per cooldown while serving stale keys', async () => {
+    const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
+    const token = tokenFor(keyA, accessClaims({ exp: NOW + 100_000 }));
+    await verifier.verify(token);
+    server.state.requests = 0;
+    server.state.status = 500;
+    clock.now += HOUR + 1;
+    for (let i = 0; i < 50; i++) {
+      await verifier.verify(token);
+      await settle();
+      clock.now += 100; // 5 s in all, within one 10 s cooldown
+    }
+    // One refresh, which retried the 500 once.
+    expect(server.state.requests).toBe(2);
+  });
+
+  it('a failed refresh never empties the cache, nor does an empty or all-invalid JWKS', async () => {
+    const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
+    const token = tokenFor(keyA, accessClaims({ exp: NOW + 100_000 }));
+    await verifier.verify(token);
+    for (const document of [{ keys: [] }, { keys: [{ ...keyA.jwk, e: 'AQ' }] }, { nope: 1 }, 'html']) {
+      server.state.document = document;
+      clock.now += HOUR + 11_000;
+      await verifier.verify(token);
+      await settle();
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+    }
+  });
+
+  it('cold cache with the endpoint failing → jwks_unavailable (503), never a 401', async () => {
+    const { server, verifier } = setup({ keys: [keyA.jwk] });
+    server.state.failWith = new TypeError('fetch failed');
+    const error = await verifier.verify(tokenFor(keyA)).catch((e: AuthError) => e);
+    expect(error).toMatchObject({ code: 'jwks_unavailable', status: 503 });
+    expect((error as AuthError).retryAfterSeconds).toBeGreaterThan(0);
+    // Retried once on the network error; a second request inside the cooldown does not fetch again.
+    expect(server.state.requests).toBe(2);
+    expect(await codeOf(verifier.verify(tokenFor(keyA)))).toBe('jwks_unavailable');
+    expect(server.state.requests).toBe(2);
+  });
+
+  it('skips bad members but keeps the rest of the set', async () => {
+    const { verifier } = setup({ keys: [{ ...keyB.jwk, e: 'AQ' }, { kty: 'EC', kid: 'ec' }, keyA.jwk] });
+    await expect(verifier.verify(tokenFor(keyA))).resolves.toBeDefined();
+    expect(await codeOf(verifier.verify(tokenFor(keyB)))).toBe('invalid_key');
+  });
+
+  it('uses shipped keys with no fetch at all until a kid miss', async () => {
+    const { server, verifier } = setup({ keys: [keyB.jwk] }, { jwks: { keys: { keys: [keyA.jwk] } } });
+    await verifier.verify(tokenFor(keyA));
+    expect(server.state.requests).toBe(0);
+    await verifier.verify(tokenFor(keyB));
+    expect(server.state.requests).toBe(1);
+  });
+
+  it('reports fetch start, success and failure with durations', async () => {
+    const { clock, server, verifier, events } = setup({ keys: [keyA.jwk] });
+    await verifier.verify(tokenFor(keyA));
+    expect(events[0]).toMatchObject({ type: 'jwks_fetch_start', reason: 'cold' });
+    expect(events[1]).toMatchObject({
+      type: 'jwks_fetch_success',
+      keys: 1,
+      rejectedKeys: 0,
+      durationMs: expect.any(Number),
+    });
+    server.state.status = 404;
+    clock.now += 10_000;
+    await verifier.verify(signJwt({ kid: 'other', alg: 'RS256' }, accessClaims(), keyB)).catch(() => {});
+    expect(events.at(-1)).toMatchObject({
+      type: 'jwks_fetch_failure',
+      reason: 'kid_miss',
+      error: expect.stringMatching(/404/),
+    });
+  });
+
+  it('an onEvent hook that throws changes nothing', async () => {
+    const { verifier } = setup(
+      { keys: [keyA.jwk] },
+      {
+        onEvent: () => {
+          throw new Error('logger down');
+        },
+      },
+    );
+    await expect(verifier.verify(tokenFor(keyA))).resolves.toBeDefined();
+  });
+
+  describe('hydrate', () => {
+    it('fetches every issuer JWKS and reports failures instead of throwing', async () => {
+      const { server, verifier } = setup({ keys: [keyA.jwk] });
+      const seen: string[] = [];
+      const original = server.fetch;
+      const fetch = async (url: string, init: RequestInit) => {
+        seen.push(url);
+        // The global issuer answers 403 for pools without multi-Region replication.
+        if (url.includes('issuer-cognito-idp')) return new Response('forbidden', { status: 403 });
+        return original(url, init);
+      };
+      const v = createVerifier({
+        userPoolId: POOL_ID,
+        clientId: CLIENT_ID,
+        jwks: { fetch },
+        now: () => NOW * 1000,
+      });
+      const report = await v.hydrate();
+      expect(report.ok).toBe(true);
+      expect(report.results).toEqual([
+        expect.objectContaining({ ok: true, keys: 1 }),
+        expect.objectContaining({ ok: false, error: expect.stringMatching(/403/) }),
+      ]);
+      expect(seen).toHaveLength(2);
+      await v.verify(tokenFor(keyA));
+      expect(seen).toHaveLength(2);
+      expect(verifier).toBeDefined();
+    });
+
+    it('reports ok: false when a pool has no keys at all', async () => {
+      const fetch = async () => {
+        throw new TypeError('fetch failed');
+      };
+      const v = createVerifier({ userPoolId: POOL_ID, clientId: CLIENT_ID, jwks: { fetch } });
+      const report = await v.hydrate();
+      expect(report.ok).toBe(false);
+      expect(report.results.every((r) => !r.ok && r.error)).toBe(true);
+    });
+  });
+
+  it('fetches only the JWKS of the issuer the token names', async () => {
+    const urls: string[] = [];
+    const server = endpoint({ keys: [keyA.jwk] });
+    const v = createVerifier({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      now: () => NOW * 1000,
+      jwks: { fetch: (url, init) => (urls.push(url), server.fetch(url, init)) },
+    });
+    const globalIss = `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
+    await v.verify(tokenFor(keyA, accessClaims({ iss: globalIss })));
+    expect(urls).toEqual([`${globalIss}/.well-known/jwks.json`]);
+  });
+});
