@@ -1,4 +1,10 @@
-import type { AuthError, AuthErrorCode, CognitoAccessTokenClaims, VerifiedToken, Verifier } from '@cognito-gate/core';
+import type {
+  AuthError,
+  AuthErrorCode,
+  CognitoAccessTokenClaims,
+  VerifiedToken,
+  Verifier,
+} from '@cognito-gate/core';
 import { describe, expectTypeOf, it } from 'vitest';
 
 declare const verifier: Verifier;
@@ -12,7 +18,10 @@ describe('core types', () => {
 
   it('custom claim shapes flow through the generic', () => {
     type Mine = CognitoAccessTokenClaims & { tenant: string };
-    expectTypeOf(verifier.verify<Mine>('t')).resolves.toHaveProperty('claims').toHaveProperty('tenant').toBeString();
+    expectTypeOf(verifier.verify<Mine>('t'))
+      .resolves.toHaveProperty('claims')
+      .toHaveProperty('tenant')
+      .toBeString();
   });
 
   it('AuthError codes are a closed union', () => {
