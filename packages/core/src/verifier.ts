@@ -18,11 +18,13 @@ import {
   type IssuerEntry,
   nonNegativeNumber,
   type ResolvedOptions,
+  rejectUnknownKeys,
   resolveOptions,
   type VerifierOptions,
 } from './options.js';
 import { type AuthRules, type CompiledRules, checkRules, compileRules } from './rules.js';
 import { verifyRs256 } from './signature.js';
+import { DEFAULT_CACHE_ENTRIES, VerifiedTokenCache } from './token-cache.js';
 import type { CognitoClaims, JwtPayload, VerifiedToken } from './types.js';
 
 export interface HydrateReport {
@@ -85,6 +87,7 @@ function freezeToken(
 class CognitoVerifier implements Verifier {
   readonly #options: ResolvedOptions;
   readonly #jwks: JwksCache;
+  readonly #cache: VerifiedTokenCache | undefined;
   readonly jwksUris: readonly string[];
 
   constructor(options: VerifierOptions) {
@@ -98,6 +101,7 @@ class CognitoVerifier implements Verifier {
     if (jwks.fetch !== undefined && jwks.fetch !== false && typeof jwks.fetch !== 'function') {
       fail('jwks.fetch must be a fetch function or false');
     }
+    this.#cache = cacheFrom(options.cache);
     const seconds = (value: number | undefined, name: string, fallback: number) =>
       nonNegativeNumber(value, `jwks.${name}`, fallback) * 1000;
     this.#jwks = new JwksCache({
@@ -110,6 +114,7 @@ class CognitoVerifier implements Verifier {
       preloaded,
       now: this.#options.now,
       onEvent: options.onEvent,
+      onKeysRemoved: (kids) => this.#cache?.purgeKids(kids),
     });
     this.jwksUris = Object.freeze([...new Set([...this.#options.issuers.values()].map((e) => e.jwksUri))]);
   }
@@ -149,10 +154,21 @@ class CognitoVerifier implements Verifier {
 
   close(): void {
     this.#jwks.close();
+    this.#cache?.clear();
   }
 
-  /** Everything that depends only on the token and the keys. */
+  /** Everything that depends only on the token and the keys; the cache sits in front of it. */
   #verifyToken(token: string): VerifiedToken | Promise<VerifiedToken> {
+    if (this.#cache !== undefined && typeof token === 'string') {
+      const nowMs = this.#options.now();
+      const hit = this.#cache.get(token, nowMs - this.#options.clockTolerance * 1000);
+      if (hit !== undefined) {
+        // Looking the key up again keeps TTL refreshes going and drops tokens whose key left the
+        // JWKS or went too stale; it is one Map lookup.
+        if (this.#jwks.lookup(hit.jwksUri, hit.token.header.kid) === hit.key) return hit.token;
+        this.#cache.delete(token);
+      }
+    }
     const decoded = decodeToken(token, this.#options.maxTokenLength);
     const kid = checkHeader(decoded.header);
     const iss = decoded.payload.iss;
@@ -170,7 +186,9 @@ class CognitoVerifier implements Verifier {
     }
     const exp = checkTimes(decoded.payload, this.#options.now() / 1000, this.#options.clockTolerance);
     const checked = checkCognitoClaims(decoded.payload, entry);
-    return freezeToken(token, decoded, entry, checked, exp);
+    const verified = freezeToken(token, decoded, entry, checked, exp);
+    this.#cache?.set(token, { token: verified, expiresAtMs: exp * 1000, jwksUri: entry.jwksUri, key });
+    return verified;
   }
 
   async #checkRevoked(token: VerifiedToken): Promise<void> {
@@ -184,6 +202,17 @@ class CognitoVerifier implements Verifier {
     if (revoked) throw new AuthError('revoked');
   }
 }
+
+function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undefined {
+  if (option === false) return undefined;
+  if (option === undefined) return new VerifiedTokenCache(DEFAULT_CACHE_ENTRIES);
+  if (typeof option !== 'object' || option === null) fail('cache must be { maxEntries } or false');
+  rejectUnknownKeys(option, CACHE_KEYS, 'cache options');
+  const max = nonNegativeNumber(option.maxEntries, 'cache.maxEntries', DEFAULT_CACHE_ENTRIES);
+  return max === 0 ? undefined : new VerifiedTokenCache(Math.floor(max));
+}
+
+const CACHE_KEYS = new Set(['maxEntries']);
 
 /**
  * Create a verifier for one or more Cognito user pools. Options are validated now; a mistake

@@ -1,0 +1,97 @@
+import { AuthError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
+import { describe, expect, it, vi } from 'vitest';
+import { VerifiedTokenCache } from '../../packages/core/src/token-cache.js';
+import { accessClaims, CLIENT_ID, makeKey, NOW, POOL_ID, signJwt } from '../support/signer.js';
+
+const key = makeKey('cache-key');
+const sign = (claims = accessClaims()) => signJwt({ kid: key.kid, alg: 'RS256' }, claims, key);
+
+function setup(options: Partial<VerifierOptions> = {}) {
+  const clock = { now: NOW * 1000 };
+  const verifier = createVerifier({
+    userPoolId: POOL_ID,
+    clientId: CLIENT_ID,
+    jwks: { keys: { keys: [key.jwk] }, fetch: false },
+    now: () => clock.now,
+    ...options,
+  });
+  return { clock, verifier };
+}
+
+describe('verified-token cache', () => {
+  it('returns the same frozen result for a repeated token', async () => {
+    const { verifier } = setup();
+    const token = sign();
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first);
+  });
+
+  it('still runs rules and isRevoked on every hit', async () => {
+    const isRevoked = vi.fn(() => false);
+    const { verifier } = setup({ isRevoked });
+    const token = sign();
+    await verifier.verify(token);
+    await expect(verifier.verify(token, { groups: 'root' })).rejects.toMatchObject({
+      code: 'insufficient_group',
+    });
+    isRevoked.mockReturnValue(true);
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'revoked' });
+    expect(isRevoked).toHaveBeenCalledTimes(2);
+  });
+
+  it('expires a cached token with its exp', async () => {
+    const { clock, verifier } = setup();
+    const token = sign(accessClaims({ exp: NOW + 60 }));
+    await verifier.verify(token);
+    clock.now += 60_000;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'expired' });
+  });
+
+  it('treats a token that differs in any byte as a different entry', async () => {
+    const { verifier } = setup();
+    const token = sign();
+    await verifier.verify(token);
+    const [h, p, s] = token.split('.');
+    const tampered = `${h}.${p}.${s!.slice(0, -2)}${s!.at(-2) === 'A' ? 'B' : 'A'}${s!.at(-1)}`;
+    await expect(verifier.verify(tampered)).rejects.toBeInstanceOf(AuthError);
+    await expect(verifier.verify(`${token}=`)).rejects.toMatchObject({ code: 'malformed_token' });
+  });
+
+  it('purges tokens whose key left the JWKS', async () => {
+    let document: unknown = { keys: [key.jwk] };
+    const clock = { now: NOW * 1000 };
+    const verifier = createVerifier({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      now: () => clock.now,
+      jwks: { fetch: async () => new Response(JSON.stringify(document)) },
+    });
+    const token = sign(accessClaims({ exp: NOW + 90_000 }));
+    await verifier.verify(token);
+    document = { keys: [makeKey('successor').jwk] };
+    clock.now += 3600_001;
+    await verifier.verify(token); // served while the background refresh runs
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'unknown_key' });
+  });
+
+  it('can be turned off', async () => {
+    const { verifier } = setup({ cache: false });
+    const token = sign();
+    expect(await verifier.verify(token)).not.toBe(await verifier.verify(token));
+  });
+
+  it('never grows past its bound', () => {
+    const cache = new VerifiedTokenCache(3);
+    const entry = { expiresAtMs: Number.MAX_SAFE_INTEGER } as never;
+    for (let i = 0; i < 10; i++) cache.set(`t${i}`, entry);
+    expect(cache.size).toBe(3);
+    expect(cache.get('t0', 0)).toBeUndefined();
+    expect(cache.get('t9', 0)).toBe(entry);
+  });
+
+  it('validates its options', () => {
+    expect(() => setup({ cache: { maxEntries: -1 } })).toThrow(/maxEntries/);
+    expect(() => setup({ cache: { size: 5 } as never })).toThrow(/unknown option size/);
+  });
+});
