@@ -4,7 +4,7 @@
  * `malformed_token` AuthError, never a parser exception.
  */
 import { isUtf8 } from 'node:buffer';
-import { decodeBase64url, isCanonicalBase64url } from './base64url.js';
+import { decodeBase64url } from './base64url.js';
 import { AuthError } from './errors.js';
 import type { JwtHeader, JwtPayload } from './types.js';
 
@@ -30,10 +30,13 @@ function malformed(detail: string): AuthError {
 export function decodeJsonSegment(segment: string, what: string): Record<string, unknown> {
   const bytes = decodeBase64url(segment);
   if (bytes === undefined || bytes.length === 0) throw malformed(`${what} is not canonical base64url`);
-  if (!isUtf8(bytes)) throw malformed(`${what} is not valid UTF-8`);
+  const text = bytes.toString('utf8');
+  // Invalid UTF-8 decodes to U+FFFD; only when one shows up do we pay for the strict check, which
+  // tells a legitimately encoded U+FFFD from a malformed byte sequence.
+  if (text.includes('\uFFFD') && !isUtf8(bytes)) throw malformed(`${what} is not valid UTF-8`);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw malformed(`${what} is not JSON`);
   }
@@ -44,6 +47,20 @@ export function decodeJsonSegment(segment: string, what: string): Record<string,
   // claims with Object.assign or a spread cannot have its prototype replaced by token content.
   if (Object.hasOwn(value, PROTO)) delete (value as Record<string, unknown>)[PROTO];
   return value as Record<string, unknown>;
+}
+
+// A user pool signs with two keys, so almost every token carries one of a handful of identical
+// headers. Remembering the parsed form of the few we have seen skips a decode and a JSON.parse per
+// token; the bound keeps a flood of distinct headers from growing it.
+const HEADER_CACHE = new Map<string, Record<string, unknown>>();
+const HEADER_CACHE_LIMIT = 64;
+
+function decodeHeader(segment: string): Record<string, unknown> {
+  const known = HEADER_CACHE.get(segment);
+  if (known !== undefined) return known;
+  const header = Object.freeze(decodeJsonSegment(segment, 'header'));
+  if (HEADER_CACHE.size < HEADER_CACHE_LIMIT && segment.length <= 512) HEADER_CACHE.set(segment, header);
+  return header;
 }
 
 /**
@@ -59,16 +76,14 @@ export function decodeToken(token: unknown, maxLength: number = DEFAULT_MAX_TOKE
   const second = first === -1 ? -1 : token.indexOf('.', first + 1);
   if (second === -1 || token.indexOf('.', second + 1) !== -1)
     throw malformed('token does not have 3 segments');
-  const header = decodeJsonSegment(token.slice(0, first), 'header');
+  const header = decodeHeader(token.slice(0, first));
   const payload = decodeJsonSegment(token.slice(first + 1, second), 'payload');
-  const signatureText = token.slice(second + 1);
-  if (signatureText.length === 0 || !isCanonicalBase64url(signatureText)) {
-    throw malformed('signature is not canonical base64url');
-  }
+  const signature = decodeBase64url(token.slice(second + 1));
+  if (signature === undefined || signature.length === 0) throw malformed('signature is not canonical base64url');
   return {
     header: header as JwtHeader,
     payload: payload as JwtPayload,
     signingInput: token.slice(0, second),
-    signature: Buffer.from(signatureText, 'base64url'),
+    signature,
   };
 }

@@ -1,0 +1,110 @@
+/**
+ * The verification hooks. Each is built once per distinct policy (at plugin registration or when a
+ * route is added) and closes over compiled rules, so a request costs one verifier call and no
+ * option handling. Route hooks render rejections per `errorMode`; `authenticate` / `requireAuth`
+ * always reject with the error, which is what `@fastify/auth` needs to try its alternatives.
+ */
+import {
+  AuthError,
+  type AuthRules,
+  type CompiledRules,
+  ConfigurationError,
+  isAuthError,
+  type VerifiedToken,
+} from '@cognito-gate/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ResolvedPluginOptions } from './options.js';
+import { forErrorHandler, sendAuthError } from './render.js';
+import { compileRouteAuth, type RoutePolicy } from './route-policy.js';
+import type { AuthHook, RequestAuth, TokenGetter } from './types.js';
+
+/** A hook as added to a route's `onRequest`; in reply mode it may resolve to the answered reply. */
+export type RouteHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+
+export interface AuthHooks {
+  /** The hook for a route policy, or `undefined` for a public route (nothing to run). */
+  forPolicy(policy: RoutePolicy): RouteHook | undefined;
+  readonly authenticate: AuthHook;
+  requireAuth(rules?: AuthRules): AuthHook;
+}
+
+type VerifyRequest = (request: FastifyRequest, rules: CompiledRules | undefined) => Promise<VerifiedToken>;
+
+function tokenFrom(getToken: TokenGetter, request: FastifyRequest): string {
+  let token: unknown;
+  try {
+    token = getToken(request);
+  } catch (error) {
+    if (isAuthError(error)) throw error;
+    // A getter that chokes on what the client sent must not turn into a 500.
+    throw new AuthError('invalid_request', { detail: 'getToken threw', cause: error });
+  }
+  if (token === undefined || token === null || token === '') throw new AuthError('missing_token');
+  if (typeof token !== 'string')
+    throw new AuthError('invalid_request', { detail: 'getToken returned a non-string' });
+  return token;
+}
+
+/**
+ * Build the hooks for one plugin registration.
+ *
+ * @example
+ * const hooks = createAuthHooks(resolvePluginOptions(options));
+ * routeOptions.onRequest = [hooks.forPolicy(policy), ...rest];
+ */
+export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
+  const { verifier, getToken, realm } = options;
+  const replies = options.errorMode === 'reply';
+
+  const verify: VerifyRequest =
+    getToken === undefined
+      ? (request, rules) => verifier.verifyAuthorization(request.headers.authorization, rules)
+      : (request, rules) => verifier.verify(tokenFrom(getToken, request), rules);
+
+  function build(rules: CompiledRules | undefined, optional: boolean, reply: boolean): RouteHook {
+    return async function cognitoGateAuth(request, fastifyReply) {
+      try {
+        request.auth = (await verify(request, rules)) as unknown as RequestAuth;
+        return undefined;
+      } catch (error) {
+        // Anything else comes from a foreign verifier or getToken bug: Fastify's error handling owns it.
+        if (!isAuthError(error)) throw error;
+        // Optional auth: no credentials at all is anonymous; bad credentials are still rejected.
+        if (optional && error.code === 'missing_token') return undefined;
+        if (reply) return sendAuthError(request, fastifyReply, error, realm);
+        throw forErrorHandler(error, realm);
+      }
+    };
+  }
+
+  // One hook per distinct compiled rule set: routes sharing a rules object share the hook.
+  const byRules = new WeakMap<CompiledRules, RouteHook>();
+  const required = build(undefined, false, replies);
+  const optional = build(undefined, true, replies);
+  const throwing = build(undefined, false, false) as AuthHook;
+
+  return {
+    forPolicy(policy) {
+      if (policy.kind === 'public') return undefined;
+      if (policy.kind === 'optional') return optional;
+      if (policy.rules === undefined) return required;
+      let hook = byRules.get(policy.rules);
+      if (hook === undefined) {
+        hook = build(policy.rules, false, replies);
+        byRules.set(policy.rules, hook);
+      }
+      return hook;
+    },
+    authenticate: throwing,
+    requireAuth(rules) {
+      if (rules === undefined) return throwing;
+      if (typeof rules !== 'object' || rules === null) {
+        throw new ConfigurationError(
+          'cognito-gate: requireAuth() takes rules ({ groups, scopes, claims, tokenUse })',
+        );
+      }
+      const policy = compileRouteAuth(rules, 'requireAuth()');
+      return build(policy.kind === 'required' ? policy.rules : undefined, false, false) as AuthHook;
+    },
+  };
+}

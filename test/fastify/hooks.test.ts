@@ -1,0 +1,300 @@
+import { createVerifier, type Verifier } from '@cognito-gate/core';
+import { cognitoGate } from '@cognito-gate/fastify';
+import {
+  createTestIssuer,
+  generateSigningKey,
+  type SigningKey,
+  type TestIssuer,
+} from '@cognito-gate/testing';
+import fastifyAuth from '@fastify/auth';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appWith, bearer, verifierFor, whoami } from './support.js';
+
+let issuer: TestIssuer;
+let verifier: Verifier;
+let app: FastifyInstance | undefined;
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  verifier = verifierFor(issuer);
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function codeFor(token: string, server: FastifyInstance, url = '/guarded'): Promise<string> {
+  const response = await server.inject({ url, headers: bearer(token) });
+  return response.json().code;
+}
+
+describe('every AuthError code, end to end with real tokens', () => {
+  let server: FastifyInstance;
+  let otherPool: TestIssuer;
+  let weak: SigningKey;
+  const now = () => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    otherPool = await createTestIssuer({ userPoolId: 'us-east-1_OtherPool9' });
+    weak = await generateSigningKey({ kid: 'weak-key', modulusLength: 1024 });
+    const jwks = { keys: [...issuer.jwks.keys, weak.jwk] };
+    server = await appWith(
+      {
+        verifier: createVerifier({
+          userPoolId: issuer.userPoolId,
+          clientId: issuer.clientId,
+          jwks: { keys: jwks, fetch: false },
+          isRevoked: (auth) => auth.claims.jti === 'revoked-jti',
+        }),
+      },
+      (instance) => {
+        instance.get('/guarded', { config: { auth: true } }, whoami);
+        instance.get('/admin', { config: { auth: { groups: 'admin' } } }, whoami);
+        instance.get('/orders', { config: { auth: { scopes: 'orders/read' } } }, whoami);
+        instance.get('/tenant', { config: { auth: { claims: { tenant: 'acme' } } } }, whoami);
+      },
+    );
+  });
+  afterAll(() => server.close());
+
+  it('answers a missing, non-Bearer, doubled or malformed credential with its code', async () => {
+    expect((await server.inject('/guarded')).json().code).toBe('missing_token');
+    const basic = await server.inject({ url: '/guarded', headers: { authorization: 'Basic dXNlcjpwdw==' } });
+    expect(basic.json().code).toBe('missing_token');
+    const two = await server.inject({ url: '/guarded', headers: { authorization: 'Bearer a b' } });
+    expect(two.json().code).toBe('invalid_request');
+    expect(await codeFor('abc.def', server)).toBe('malformed_token');
+  });
+
+  it('answers a wrong alg, an unknown kid, a weak key and a forged signature with their codes', async () => {
+    const claims = JSON.parse(
+      Buffer.from((await issuer.accessToken()).split('.')[1]!, 'base64url').toString(),
+    );
+    const access = issuer.keyIds.access;
+    expect(await codeFor(await issuer.sign({ kid: access, alg: 'RS512' }, claims), server)).toBe(
+      'unsupported_algorithm',
+    );
+    expect(await codeFor(await issuer.sign({ kid: 'no-such-kid', alg: 'RS256' }, claims), server)).toBe(
+      'unknown_key',
+    );
+    expect(
+      await codeFor(
+        await issuer.sign({ kid: 'weak-key', alg: 'RS256' }, claims, { key: weak.privateKey }),
+        server,
+      ),
+    ).toBe('invalid_key');
+    const [head, , signature] = (await issuer.accessToken()).split('.');
+    const tampered = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
+    expect(await codeFor(`${head}.${tampered}.${signature}`, server)).toBe('invalid_signature');
+  });
+
+  it('answers expired, not-yet-valid and future-issued tokens with their codes', async () => {
+    expect(await codeFor(await issuer.accessToken({ issuedAt: now() - 7200, expiresIn: 60 }), server)).toBe(
+      'expired',
+    );
+    expect(await codeFor(await issuer.accessToken({ nbf: now() + 600 }), server)).toBe('not_yet_valid');
+    expect(await codeFor(await issuer.accessToken({ issuedAt: now() + 600 }), server)).toBe(
+      'issued_in_future',
+    );
+  });
+
+  it('answers a foreign pool, another client, an ID token, a mistyped claim and a revoked token with their codes', async () => {
+    expect(await codeFor(await otherPool.accessToken(), server)).toBe('invalid_issuer');
+    expect(await codeFor(await issuer.accessToken({ client_id: 'another-client' }), server)).toBe(
+      'invalid_client',
+    );
+    expect(await codeFor(await issuer.idToken(), server)).toBe('invalid_token_use');
+    expect(await codeFor(await issuer.accessToken({ claims: { 'cognito:groups': 'admin' } }), server)).toBe(
+      'invalid_claims',
+    );
+    expect(await codeFor(await issuer.accessToken({ jti: 'revoked-jti' }), server)).toBe('revoked');
+  });
+
+  it('answers unmet group, scope and claim rules with 403 codes', async () => {
+    const token = await issuer.accessToken({ groups: ['staff'], scopes: ['orders/write'] });
+    expect(await codeFor(token, server, '/admin')).toBe('insufficient_group');
+    expect(await codeFor(token, server, '/orders')).toBe('insufficient_scope');
+    expect(await codeFor(token, server, '/tenant')).toBe('forbidden');
+  });
+
+  it('never echoes the token, its claims or the configuration in a rejection', async () => {
+    const token = await issuer.accessToken({
+      groups: ['staff'],
+      username: 'mallory<script>',
+      tenant: 'acme-secret',
+    });
+    const response = await server.inject({ url: '/admin', headers: bearer(token) });
+    const text = JSON.stringify(response.headers) + response.body;
+    expect(response.statusCode).toBe(403);
+    for (const leaked of [
+      token.split('.')[1]!,
+      'mallory',
+      'acme-secret',
+      'staff',
+      issuer.userPoolId,
+      issuer.clientId,
+    ]) {
+      expect(text).not.toContain(leaked);
+    }
+  });
+
+  it('answers 503 jwks_unavailable with Retry-After when the JWKS cannot be fetched', async () => {
+    const down = await appWith(
+      {
+        userPoolId: issuer.userPoolId,
+        clientId: issuer.clientId,
+        jwks: { fetch: () => Promise.reject(new Error('connect ECONNREFUSED')) },
+      },
+      (instance) => instance.get('/guarded', { config: { auth: true } }, whoami),
+    );
+    const response = await down.inject({ url: '/guarded', headers: bearer(await issuer.accessToken()) });
+    await down.close();
+    expect(response.statusCode).toBe(503);
+    expect(response.json().code).toBe('jwks_unavailable');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('fastify.authenticate and fastify.requireAuth', () => {
+  it('authenticate works as an onRequest and as a preHandler hook', async () => {
+    app = await appWith({ verifier }, (instance) => {
+      instance.get('/on-request', { onRequest: instance.authenticate }, whoami);
+      instance.get('/pre-handler', { preHandler: [instance.authenticate] }, whoami);
+    });
+    const token = await issuer.accessToken();
+    for (const url of ['/on-request', '/pre-handler']) {
+      expect((await app.inject(url)).statusCode).toBe(401);
+      const ok = await app.inject({ url, headers: bearer(token) });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().sub).toBe(issuer.user.sub);
+    }
+  });
+
+  it('authenticate protects a whole encapsulated context when added with addHook', async () => {
+    app = await appWith({ verifier }, async (instance) => {
+      await instance.register(async (admin) => {
+        admin.addHook('onRequest', admin.authenticate);
+        admin.get('/admin/stats', whoami);
+      });
+      instance.get('/open', whoami);
+    });
+    expect((await app.inject('/admin/stats')).statusCode).toBe(401);
+    expect((await app.inject('/open')).statusCode).toBe(200);
+  });
+
+  it('requireAuth(rules) checks the rules and sets request.auth', async () => {
+    app = await appWith({ verifier }, (instance) => {
+      instance.get(
+        '/admin',
+        { onRequest: instance.requireAuth({ groups: { anyOf: ['admin', 'root'] } }) },
+        whoami,
+      );
+    });
+    const staff = await app.inject({
+      url: '/admin',
+      headers: bearer(await issuer.accessToken({ groups: ['staff'] })),
+    });
+    expect(staff.statusCode).toBe(403);
+    expect(staff.json().code).toBe('insufficient_group');
+    const root = await app.inject({
+      url: '/admin',
+      headers: bearer(await issuer.accessToken({ groups: ['root'] })),
+    });
+    expect(root.json().groups).toEqual(['root']);
+  });
+
+  it('requireAuth validates its rules when called, not per request', async () => {
+    app = await appWith({ verifier }, () => {});
+    expect(() => app!.requireAuth({ groups: [] })).toThrow(/requireAuth\(\): groups must list at least one/);
+    expect(() => app!.requireAuth('admin' as never)).toThrow(/requireAuth\(\) takes rules/);
+  });
+});
+
+describe('@fastify/auth composition', () => {
+  async function apiKey(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    if (request.headers['x-api-key'] !== 'k-123')
+      throw Object.assign(new Error('bad key'), { statusCode: 401 });
+  }
+
+  async function composed(relation: 'or' | 'and') {
+    app = Fastify();
+    await app.register(cognitoGate, { verifier });
+    await app.register(fastifyAuth);
+    app.get('/either', { preHandler: app.auth([app.authenticate, apiKey], { relation }) }, whoami);
+    app.get(
+      '/admin-or-key',
+      { preHandler: app.auth([app.requireAuth({ groups: 'admin' }), apiKey], { relation }) },
+      whoami,
+    );
+    await app.ready();
+    return app;
+  }
+
+  it('or: a valid token passes, an API key alone passes, neither is rejected with the auth error', async () => {
+    const server = await composed('or');
+    const token = await issuer.accessToken();
+    expect((await server.inject({ url: '/either', headers: bearer(token) })).json().sub).toBe(
+      issuer.user.sub,
+    );
+    const keyOnly = await server.inject({ url: '/either', headers: { 'x-api-key': 'k-123' } });
+    expect(keyOnly.statusCode).toBe(200);
+    expect(keyOnly.json().sub).toBeNull();
+    expect((await server.inject('/either')).statusCode).toBe(401);
+  });
+
+  it('or: a token that fails its rules falls through to the next alternative', async () => {
+    const server = await composed('or');
+    const staff = bearer(await issuer.accessToken({ groups: ['staff'] }));
+    expect((await server.inject({ url: '/admin-or-key', headers: staff })).statusCode).toBe(401);
+    const withKey = await server.inject({
+      url: '/admin-or-key',
+      headers: { ...staff, 'x-api-key': 'k-123' },
+    });
+    expect(withKey.statusCode).toBe(200);
+  });
+
+  it('and: both are required, and our 403 keeps its status and header', async () => {
+    const server = await composed('and');
+    const admin = bearer(await issuer.accessToken({ groups: ['admin'] }));
+    expect((await server.inject({ url: '/admin-or-key', headers: admin })).statusCode).toBe(401);
+    const staff = bearer(await issuer.accessToken({ groups: ['staff'] }));
+    const forbidden = await server.inject({
+      url: '/admin-or-key',
+      headers: { ...staff, 'x-api-key': 'k-123' },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.headers['www-authenticate']).toContain('error="insufficient_scope"');
+    expect(forbidden.json().code).toBe('insufficient_group');
+    const both = await server.inject({ url: '/admin-or-key', headers: { ...admin, 'x-api-key': 'k-123' } });
+    expect(both.statusCode).toBe(200);
+  });
+});
+
+describe('getToken', () => {
+  const fromCookie = (request: FastifyRequest) =>
+    /(?:^|;\s*)access_token=([^;]*)/.exec(request.headers.cookie ?? '')?.[1];
+
+  it('reads the token from wherever the getter says, ignoring the Authorization header', async () => {
+    app = await appWith({ verifier, getToken: fromCookie }, (instance) =>
+      instance.get('/me', { config: { auth: true } }, whoami),
+    );
+    const token = await issuer.accessToken();
+    const ok = await app.inject({ url: '/me', headers: { cookie: `theme=dark; access_token=${token}` } });
+    expect(ok.json().sub).toBe(issuer.user.sub);
+    const header = await app.inject({ url: '/me', headers: bearer(token) });
+    expect(header.json().code).toBe('missing_token');
+  });
+
+  it('a getter that throws or returns a non-string is a 400, never a 500', async () => {
+    const getToken = (request: FastifyRequest) => {
+      if (request.headers['x-mode'] === 'throw') throw new Error('cannot parse');
+      return 42 as unknown as string;
+    };
+    app = await appWith({ verifier, getToken }, (instance) =>
+      instance.get('/me', { config: { auth: true } }, whoami),
+    );
+    expect((await app.inject({ url: '/me', headers: { 'x-mode': 'throw' } })).statusCode).toBe(400);
+    expect((await app.inject('/me')).json().code).toBe('invalid_request');
+  });
+});
