@@ -51,7 +51,9 @@ export function accessToken(keys: BenchKeys, user: number): string {
     username: `user${user}`,
     version: 2,
   });
-  const signature = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), keys.privateKey).toString('base64url');
+  const signature = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), keys.privateKey).toString(
+    'base64url',
+  );
   return `${header}.${payload}.${signature}`;
 }
 

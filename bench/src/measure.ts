@@ -37,7 +37,11 @@ async function runFor(op: () => unknown, ms: number): Promise<number> {
   return ops / ((performance.now() - started) / 1000);
 }
 
-export async function measure(candidates: readonly Candidate[], rounds: number, sliceMs: number): Promise<Measurement[]> {
+export async function measure(
+  candidates: readonly Candidate[],
+  rounds: number,
+  sliceMs: number,
+): Promise<Measurement[]> {
   const samples = candidates.map(() => [] as number[]);
   for (const candidate of candidates) await runFor(candidate.op, Math.min(100, sliceMs)); // warm-up
   for (let round = 0; round < rounds; round++) {

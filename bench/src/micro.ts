@@ -33,7 +33,11 @@ export async function runMicro(options: { rounds: number; sliceMs: number }): Pr
   const aws = CognitoJwtVerifier.create({ userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT_ID });
   aws.cacheJwks(keys.jwks as never);
   const jwks = createLocalJWKSet(keys.jwks as never);
-  const fastUncached = createFastJwtVerifier({ key: keys.publicPem, algorithms: ['RS256'], allowedIss: ISSUER });
+  const fastUncached = createFastJwtVerifier({
+    key: keys.publicPem,
+    algorithms: ['RS256'],
+    allowedIss: ISSUER,
+  });
   const fastCached = createFastJwtVerifier({
     key: keys.publicPem,
     algorithms: ['RS256'],
@@ -42,7 +46,10 @@ export async function runMicro(options: { rounds: number; sliceMs: number }): Pr
   });
 
   const candidates: Candidate[] = [
-    { name: 'crypto.verify (limit)', op: () => cryptoVerify('RSA-SHA256', signingInput, keys.publicKey, signature) },
+    {
+      name: 'crypto.verify (limit)',
+      op: () => cryptoVerify('RSA-SHA256', signingInput, keys.publicKey, signature),
+    },
     {
       name: 'hand pipeline (decode + JSON.parse + verify, no checks)',
       op: () => {
@@ -65,8 +72,14 @@ export async function runMicro(options: { rounds: number; sliceMs: number }): Pr
     { name: 'jose 6 jwtVerify', op: () => jwtVerify(token, jwks, { issuer: ISSUER, algorithms: ['RS256'] }) },
     { name: 'fast-jwt (cache off)', op: () => fastUncached(token) },
     { name: 'fast-jwt (cache on, same token)', op: () => fastCached(token) },
-    { name: 'jsonwebtoken (KeyObject)', op: () => jsonwebtoken.verify(token, keys.publicKey, { algorithms: ['RS256'] }) },
-    { name: 'jsonwebtoken (PEM string)', op: () => jsonwebtoken.verify(token, keys.publicPem, { algorithms: ['RS256'] }) },
+    {
+      name: 'jsonwebtoken (KeyObject)',
+      op: () => jsonwebtoken.verify(token, keys.publicKey, { algorithms: ['RS256'] }),
+    },
+    {
+      name: 'jsonwebtoken (PEM string)',
+      op: () => jsonwebtoken.verify(token, keys.publicPem, { algorithms: ['RS256'] }),
+    },
   ];
   const results = await measure(candidates, options.rounds, options.sliceMs);
   const limit = results[0]!.opsPerSecond;

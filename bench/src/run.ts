@@ -1,30 +1,76 @@
 /**
- * `npm run bench`: micro benchmark, then prints a markdown table and writes
- * bench/results/latest.json. A benchmark, not a test: it asserts nothing and never runs in CI.
+ * `npm run bench`: verification micro benchmark, HTTP benchmark, cold start of the Lambda
+ * authorizer example. Prints markdown tables and writes bench/results/latest.json and SVG charts.
+ * A benchmark, not a test: it asserts nothing and never runs in CI.
+ *
+ *   npm run bench                 everything
+ *   npm run bench -- micro http   only some parts
+ *   BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_HTTP_ROUNDS, BENCH_HTTP_SECONDS tune the run length
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { barChart } from './chart.js';
+import { runColdStart } from './cold-start.js';
+import { runHttp } from './http/run-http.js';
 import { runMicro } from './micro.js';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 250);
 const only = process.argv.slice(2);
 const want = (part: string) => only.length === 0 || only.includes(part);
-
-const results: Record<string, unknown> = {
-  node: process.version,
-  date: new Date().toISOString(),
-  cpus: (await import('node:os')).cpus().length,
-};
-
-if (want('micro')) {
-  const micro = await runMicro({ rounds, sliceMs });
-  results.micro = micro;
-  console.log(`\n## Verification (RS256-2048, median of ${rounds} interleaved rounds)\n`);
-  console.log('| candidate | ops/s | × crypto.verify |');
-  console.log('|---|---:|---:|');
-  for (const r of micro) console.log(`| ${r.name} | ${Math.round(r.opsPerSecond).toLocaleString('en-US')} | ${r.ratioToLimit.toFixed(2)} |`);
-}
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const dir = new URL('../results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
+const results: Record<string, unknown> = {
+  node: process.version,
+  date: new Date().toISOString(),
+  cpus: cpus().length,
+};
+
+if (want('micro')) {
+  const rounds = env('BENCH_ROUNDS', 7);
+  const micro = await runMicro({ rounds, sliceMs: env('BENCH_SLICE_MS', 250) });
+  results.micro = micro;
+  console.log(`\n## Verification (RS256-2048, median of ${rounds} interleaved rounds)\n`);
+  console.log('| candidate | ops/s | × crypto.verify |\n|---|---:|---:|');
+  for (const r of micro) console.log(`| ${r.name} | ${fmt(r.opsPerSecond)} | ${r.ratioToLimit.toFixed(2)} |`);
+  const bars = micro.map((r) => ({
+    label: r.name,
+    value: r.ratioToLimit,
+    ours: r.name.startsWith('cognito-gate'),
+  }));
+  writeFileSync(
+    new URL('verification.svg', dir),
+    barChart('Verifications per second, × crypto.verify', bars, 10, '×'),
+  );
+}
+
+if (want('http')) {
+  const rounds = env('BENCH_HTTP_ROUNDS', 3);
+  const http = await runHttp({ rounds, seconds: env('BENCH_HTTP_SECONDS', 4) });
+  results.http = http;
+  console.log(`\n## HTTP (autocannon, 32 connections, 1,000 users' tokens, median of ${rounds} rounds)\n`);
+  console.log('| framework | auth | req/s | × no auth | non-2xx |\n|---|---|---:|---:|---:|');
+  for (const r of http) {
+    console.log(
+      `| ${r.framework} | ${r.variant} | ${fmt(r.requestsPerSecond)} | ${r.ratioToNoAuth.toFixed(2)} | ${r.non2xx} |`,
+    );
+  }
+  const bars = http.map((r) => ({
+    label: `${r.framework}: ${r.variant}`,
+    value: r.ratioToNoAuth,
+    ours: r.variant.startsWith('cognito-gate'),
+  }));
+  writeFileSync(new URL('http.svg', dir), barChart('HTTP requests per second, × no auth', bars, 1, '×'));
+}
+
+if (want('cold')) {
+  const cold = await runColdStart();
+  results.coldStart = cold;
+  console.log('\n## Cold start (examples/lambda-authorizer, esbuild --minify)\n');
+  console.log('| bundle | bytes | import ms (median) |\n|---|---:|---:|');
+  for (const r of cold) console.log(`| ${r.name} | ${fmt(r.bytes)} | ${r.importMs.toFixed(1)} |`);
+}
+
 writeFileSync(new URL('latest.json', dir), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwrote bench/results/latest.json');

@@ -18,8 +18,20 @@ export interface AppContext {
   readonly publicPem: string;
 }
 
-export const EXPRESS_VARIANTS = ['none', 'cognito-gate', 'cognito-gate-nocache', 'aws-jwt-verify', 'express-jwt'] as const;
-export const FASTIFY_VARIANTS = ['none', 'cognito-gate', 'cognito-gate-nocache', 'aws-jwt-verify', 'fastify-jwt'] as const;
+export const EXPRESS_VARIANTS = [
+  'none',
+  'cognito-gate',
+  'cognito-gate-nocache',
+  'aws-jwt-verify',
+  'express-jwt',
+] as const;
+export const FASTIFY_VARIANTS = [
+  'none',
+  'cognito-gate',
+  'cognito-gate-nocache',
+  'aws-jwt-verify',
+  'fastify-jwt',
+] as const;
 
 const verifierOptions = (ctx: AppContext, cache: boolean) => ({
   userPoolId: POOL_ID,
@@ -29,7 +41,11 @@ const verifierOptions = (ctx: AppContext, cache: boolean) => ({
 });
 
 function awsVerifier(ctx: AppContext) {
-  const verifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT_ID });
+  const verifier = CognitoJwtVerifier.create({
+    userPoolId: POOL_ID,
+    tokenUse: 'access',
+    clientId: CLIENT_ID,
+  });
   verifier.cacheJwks(ctx.jwks as never);
   return verifier;
 }
@@ -83,7 +99,10 @@ export function expressApp(variant: string, ctx: AppContext): express.Express {
 export async function fastifyApp(variant: string, ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   if (variant === 'cognito-gate' || variant === 'cognito-gate-nocache') {
-    await app.register(cognitoGate, { ...verifierOptions(ctx, variant === 'cognito-gate'), defaultAuth: true });
+    await app.register(cognitoGate, {
+      ...verifierOptions(ctx, variant === 'cognito-gate'),
+      defaultAuth: true,
+    });
     app.get('/me', async (request) => ({ sub: request.auth?.sub }));
   } else if (variant === 'aws-jwt-verify') {
     const verifier = awsVerifier(ctx);
@@ -96,7 +115,9 @@ export async function fastifyApp(variant: string, ctx: AppContext): Promise<Fast
         return reply.code(401).send({ message: 'Unauthorized' });
       }
     });
-    app.get('/me', async (request) => ({ sub: (request as unknown as { claims: { sub: string } }).claims.sub }));
+    app.get('/me', async (request) => ({
+      sub: (request as unknown as { claims: { sub: string } }).claims.sub,
+    }));
   } else if (variant === 'fastify-jwt') {
     // @fastify/jwt has no JWKS support: it gets the public key directly (its best case).
     await app.register(fastifyJwt, { secret: { public: ctx.publicPem }, verify: { allowedIss: ISSUER } });

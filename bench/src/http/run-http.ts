@@ -27,10 +27,14 @@ interface Running {
 }
 
 async function startServer(framework: string, variant: string, context: string): Promise<Running> {
-  const child = spawn(process.execPath, [new URL('./server.js', import.meta.url).pathname, framework, variant], {
-    env: { ...process.env, BENCH_CONTEXT: context, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL('./server.js', import.meta.url).pathname, framework, variant],
+    {
+      env: { ...process.env, BENCH_CONTEXT: context, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await once(lines, 'line')) as [string];
   return { child, port: (JSON.parse(line) as { port: number }).port };
@@ -75,7 +79,14 @@ export async function runHttp(options: { rounds: number; seconds: number }): Pro
       for (const variant of variants) {
         const rounds = samples.get(variant)!;
         const rps = median(rounds);
-        results.push({ framework, variant, requestsPerSecond: rps, rounds, ratioToNoAuth: rps / baseline, non2xx: non2xx.get(variant)! });
+        results.push({
+          framework,
+          variant,
+          requestsPerSecond: rps,
+          rounds,
+          ratioToNoAuth: rps / baseline,
+          non2xx: non2xx.get(variant)!,
+        });
       }
     }
   } finally {
