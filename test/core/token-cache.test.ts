@@ -83,11 +83,23 @@ describe('verified-token cache', () => {
 
   it('never grows past its bound', () => {
     const cache = new VerifiedTokenCache(3);
-    const entry = { expiresAtMs: Number.MAX_SAFE_INTEGER } as never;
-    for (let i = 0; i < 10; i++) cache.set(`t${i}`, entry);
+    const entry = (t: string) => ({ expiresAtMs: Number.MAX_SAFE_INTEGER, token: { token: t } }) as never;
+    const entries = Array.from({ length: 10 }, (_, i) => entry(`t${i}`));
+    entries.forEach((e, i) => cache.set(`t${i}`, e));
     expect(cache.size).toBe(3);
     expect(cache.get('t0', 0)).toBeUndefined();
-    expect(cache.get('t9', 0)).toBe(entry);
+    expect(cache.get('t9', 0)).toBe(entries[9]);
+  });
+
+  it('confirms a hit with the whole token: same tail, different token is a miss', () => {
+    const cache = new VerifiedTokenCache(10);
+    const tail = 'x'.repeat(43);
+    const stored = { expiresAtMs: Number.MAX_SAFE_INTEGER, token: { token: `aaa${tail}` } } as never;
+    cache.set(`aaa${tail}`, stored);
+    expect(cache.get(`aaa${tail}`, 0)).toBe(stored);
+    expect(cache.get(`bbb${tail}`, 0)).toBeUndefined();
+    cache.delete(`bbb${tail}`);
+    expect(cache.get(`aaa${tail}`, 0)).toBe(stored);
   });
 
   it('validates its options', () => {

@@ -2,25 +2,33 @@
  * Strict base64url (RFC 4648 §5, as RFC 7515 requires): the URL-safe alphabet only, no padding, no
  * whitespace, and canonical: the unused low bits of the last character must be zero. Node's decoder
  * forgives all of these, which lets one signature have many spellings; we accept exactly one.
+ *
+ * Speed matters here (every request decodes three segments), so instead of a regex over the text we
+ * let Node's native decoder run and then check its work: it silently skips characters outside the
+ * alphabet and stops at `=`, so any such character shows up as a shorter output than the text's
+ * length implies. Only `+` and `/` (which it accepts as standard base64) need a separate scan.
  */
 
 const VALUES = new Int8Array(128).fill(-1);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
-const SHAPE = /^[A-Za-z0-9_-]*$/;
+/** Decode canonical base64url, or `undefined` when the text is not canonical. */
+export function decodeBase64url(text: string): Buffer | undefined {
+  const length = text.length;
+  const rest = length & 3;
+  if (rest === 1) return undefined;
+  if (rest !== 0) {
+    const last = VALUES[text.charCodeAt(length - 1)] ?? -1;
+    // 2 chars carry 12 bits for 8 (4 unused); 3 chars carry 18 bits for 16 (2 unused).
+    if (last < 0 || (last & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  }
+  if (text.includes('+') || text.includes('/')) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.length === (length * 3) >> 2 ? bytes : undefined;
+}
 
 /** True when `text` is canonical unpadded base64url. */
 export function isCanonicalBase64url(text: string): boolean {
-  const rest = text.length & 3;
-  if (rest === 1 || !SHAPE.test(text)) return false;
-  if (rest === 0) return true;
-  const last = VALUES[text.charCodeAt(text.length - 1)]!;
-  // 2 chars carry 12 bits for 8 (4 unused); 3 chars carry 18 bits for 16 (2 unused).
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
-}
-
-/** Decode canonical base64url, or `undefined` when the text is not canonical. */
-export function decodeBase64url(text: string): Buffer | undefined {
-  return isCanonicalBase64url(text) ? Buffer.from(text, 'base64url') : undefined;
+  return decodeBase64url(text) !== undefined;
 }

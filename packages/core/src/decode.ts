@@ -79,7 +79,8 @@ export function decodeToken(token: unknown, maxLength: number = DEFAULT_MAX_TOKE
   const header = decodeHeader(token.slice(0, first));
   const payload = decodeJsonSegment(token.slice(first + 1, second), 'payload');
   const signature = decodeBase64url(token.slice(second + 1));
-  if (signature === undefined || signature.length === 0) throw malformed('signature is not canonical base64url');
+  if (signature === undefined || signature.length === 0)
+    throw malformed('signature is not canonical base64url');
   return {
     header: header as JwtHeader,
     payload: payload as JwtPayload,

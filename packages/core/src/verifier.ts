@@ -119,27 +119,44 @@ class CognitoVerifier implements Verifier {
     this.jwksUris = Object.freeze([...new Set([...this.#options.issuers.values()].map((e) => e.jwksUri))]);
   }
 
-  async verify<C extends JwtPayload>(
-    token: string,
-    rules?: AuthRules | CompiledRules,
-  ): Promise<VerifiedToken<C>> {
+  // verify() is not an `async` function on purpose: a cached or preloaded-key verification
+  // completes synchronously, and settling it as one resolved promise skips the extra microtask
+  // turns an `async` function with an inner `await` costs on every request.
+  verify<C extends JwtPayload>(token: string, rules?: AuthRules | CompiledRules): Promise<VerifiedToken<C>> {
     try {
-      const verified = await this.#verifyToken(token);
-      if (rules !== undefined) checkRules(verified, compileRules(rules));
-      if (this.#options.isRevoked !== undefined) await this.#checkRevoked(verified);
-      return verified as unknown as VerifiedToken<C>;
+      const verified = this.#verifyToken(token);
+      if (verified instanceof Promise) {
+        return verified.then((result) => this.#authorize<C>(result, rules), rejectAsAuthError);
+      }
+      return this.#authorize<C>(verified, rules);
     } catch (error) {
-      throw isAuthError(error)
-        ? error
-        : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error });
+      return Promise.reject(toAuthError(error));
     }
   }
 
-  async verifyAuthorization<C extends JwtPayload>(
+  verifyAuthorization<C extends JwtPayload>(
     header: string | readonly string[] | undefined | null,
     rules?: AuthRules | CompiledRules,
   ): Promise<VerifiedToken<C>> {
-    return this.verify<C>(parseBearer(header), rules);
+    let token: string;
+    try {
+      token = parseBearer(header);
+    } catch (error) {
+      return Promise.reject(toAuthError(error));
+    }
+    return this.verify<C>(token, rules);
+  }
+
+  /** Rules and the revocation hook: run on every call, cached or not. */
+  #authorize<C extends JwtPayload>(verified: VerifiedToken, rules: AuthRules | CompiledRules | undefined) {
+    try {
+      if (rules !== undefined) checkRules(verified, compileRules(rules));
+    } catch (error) {
+      return Promise.reject(toAuthError(error));
+    }
+    const result = verified as unknown as VerifiedToken<C>;
+    if (this.#options.isRevoked === undefined) return Promise.resolve(result);
+    return this.#checkRevoked(verified).then(() => result, rejectAsAuthError);
   }
 
   async hydrate(): Promise<HydrateReport> {
@@ -201,6 +218,17 @@ class CognitoVerifier implements Verifier {
     }
     if (revoked) throw new AuthError('revoked');
   }
+}
+
+/** Every rejection leaves the verifier as an AuthError, whatever failed underneath. */
+function toAuthError(error: unknown): AuthError {
+  return isAuthError(error)
+    ? error
+    : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error });
+}
+
+function rejectAsAuthError(error: unknown): Promise<never> {
+  return Promise.reject(toAuthError(error));
 }
 
 function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undefined {
