@@ -273,7 +273,12 @@ describe('JWKS cache', () => {
       userPoolId: POOL_ID,
       clientId: CLIENT_ID,
       now: () => NOW * 1000,
-      jwks: { fetch: (url, init) => (urls.push(url), server.fetch(url, init)) },
+      jwks: {
+        fetch: (url, init) => {
+          urls.push(url);
+          return server.fetch(url, init);
+        },
+      },
     });
     const globalIss = `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
     await v.verify(tokenFor(keyA, accessClaims({ iss: globalIss })));

@@ -85,7 +85,7 @@ describe('verified-token cache', () => {
     const cache = new VerifiedTokenCache(3);
     const entry = (t: string) => ({ expiresAtMs: Number.MAX_SAFE_INTEGER, token: { token: t } }) as never;
     const entries = Array.from({ length: 10 }, (_, i) => entry(`t${i}`));
-    entries.forEach((e, i) => cache.set(`t${i}`, e));
+    for (const [i, e] of entries.entries()) cache.set(`t${i}`, e);
     expect(cache.size).toBe(3);
     expect(cache.get('t0', 0)).toBeUndefined();
     expect(cache.get('t9', 0)).toBe(entries[9]);

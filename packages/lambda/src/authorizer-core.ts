@@ -1,0 +1,201 @@
+/**
+ * What the REST, HTTP and WebSocket authorizers share: option validation (at setup, never per
+ * request), and one pipeline — read the token, verify it with the core, apply the rules — whose
+ * failures are mapped once, here, to exactly what API Gateway needs (see decision.ts).
+ */
+import {
+  type AuthError,
+  type AuthRules,
+  type CompiledRules,
+  ConfigurationError,
+  checkRules,
+  compileRules,
+  createVerifier,
+  isAuthError,
+  type VerifiedToken,
+  type Verifier,
+  type VerifierOptions,
+} from '@cognito-gate/core';
+import { buildContext, type ContextHook } from './context.js';
+import {
+  type AuthorizerDecision,
+  type AuthorizerKind,
+  AuthorizerUnavailableError,
+  type DecisionHook,
+  type Outcome,
+  report,
+  unauthorizedError,
+} from './decision.js';
+import type { AuthorizerContext } from './events.js';
+import { type CompiledSource, compileIdentitySources, type IdentitySource } from './identity.js';
+
+/** Options every authorizer accepts. */
+export interface BaseAuthorizerOptions<Event> {
+  /** A verifier created once at init (shared with `hydrate()`), or the options to create one. */
+  readonly verifier: Verifier | VerifierOptions;
+  /** Rules every request must satisfy; failing them is a 403 (a 401 for `tokenUse`). */
+  readonly rules?: AuthRules;
+  /** Extra context fields; values are flattened (arrays joined, objects JSON-encoded). */
+  readonly context?: ContextHook<Event>;
+  /** The policy principal. Default: `sub` (the app client id for machine-to-machine tokens). */
+  readonly principalId?: (auth: VerifiedToken) => string;
+  /** Called with every outcome, for metrics and logs. */
+  readonly onDecision?: DecisionHook;
+  /** Where REQUEST events carry the token. */
+  readonly identity?: IdentitySource | readonly IdentitySource[];
+  /** Accept a token without the `Bearer ` scheme. Default true (the REST Cognito authorizer's habit). */
+  readonly acceptBareToken?: boolean;
+}
+
+/**
+ * The result of reading and verifying a token: the token (with the 403 it earns when the global
+ * rules fail), or the AuthError that makes it a 401 or, for `jwks_unavailable`, an outage.
+ */
+export type Authentication =
+  | { readonly auth: VerifiedToken; readonly forbidden: AuthError | undefined; readonly failure?: undefined }
+  | { readonly auth?: undefined; readonly forbidden?: undefined; readonly failure: AuthError };
+
+type ReportDetails = { code?: AuthorizerDecision['code']; principalId?: string; error?: unknown };
+
+const BASE_KEYS = [
+  'verifier',
+  'rules',
+  'context',
+  'principalId',
+  'onDecision',
+  'identity',
+  'acceptBareToken',
+];
+
+export function fail(message: string): never {
+  throw new ConfigurationError(`cognito-gate: ${message}`);
+}
+
+function isVerifier(value: unknown): value is Verifier {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Verifier).verify === 'function' &&
+    typeof (value as Verifier).hydrate === 'function'
+  );
+}
+
+/** A `Verifier` as given, or one created from options (validated now). */
+export function resolveVerifier(value: Verifier | VerifierOptions | undefined): Verifier {
+  if (value === undefined || value === null) fail('the verifier option is required');
+  return isVerifier(value) ? value : createVerifier(value);
+}
+
+function optionalFunction(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function`);
+}
+
+/** The shared, validated part of an authorizer. */
+export class AuthorizerCore<Event> {
+  readonly verifier: Verifier;
+  readonly rules: CompiledRules | undefined;
+  readonly sources: readonly CompiledSource[];
+  readonly acceptBare: boolean;
+  readonly #kind: AuthorizerKind;
+  readonly #contextHook: ContextHook<Event> | undefined;
+  readonly #principalHook: ((auth: VerifiedToken) => string) | undefined;
+  readonly #onDecision: DecisionHook | undefined;
+
+  constructor(
+    kind: AuthorizerKind,
+    options: BaseAuthorizerOptions<Event>,
+    extraKeys: readonly string[],
+    defaultSources: readonly IdentitySource[],
+  ) {
+    if (typeof options !== 'object' || options === null)
+      fail(`the ${kind} authorizer needs an options object`);
+    const allowed = new Set([...BASE_KEYS, ...extraKeys]);
+    const unknown = Object.keys(options).filter((key) => !allowed.has(key));
+    if (unknown.length > 0) fail(`unknown option ${unknown.join(', ')} for the ${kind} authorizer`);
+    optionalFunction(options.context, 'context');
+    optionalFunction(options.principalId, 'principalId');
+    optionalFunction(options.onDecision, 'onDecision');
+    if (options.acceptBareToken !== undefined && typeof options.acceptBareToken !== 'boolean') {
+      fail('acceptBareToken must be a boolean');
+    }
+    this.#kind = kind;
+    this.verifier = resolveVerifier(options.verifier);
+    this.rules = options.rules === undefined ? undefined : compileRules(options.rules);
+    this.sources = compileIdentitySources(options.identity, defaultSources);
+    this.acceptBare = options.acceptBareToken ?? true;
+    this.#contextHook = options.context;
+    this.#principalHook = options.principalId;
+    this.#onDecision = options.onDecision;
+  }
+
+  /**
+   * Read and verify the token, then apply the global rules. Never throws an AuthError: a 403 needs
+   * the principal, and some callers answer a 401 with a Deny instead of the Unauthorized error.
+   */
+  async authenticate<E>(readToken: (event: E) => string, event: E): Promise<Authentication> {
+    let auth: VerifiedToken;
+    try {
+      auth = await this.verifier.verify(readToken(event));
+    } catch (error) {
+      if (isAuthError(error)) return { failure: error };
+      throw error;
+    }
+    if (this.rules === undefined) return { auth, forbidden: undefined };
+    try {
+      checkRules(auth, this.rules);
+      return { auth, forbidden: undefined };
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      // tokenUse rules fail with a 401 (wrong kind of token), groups/scopes/claims with a 403.
+      return error.status === 403 ? { auth, forbidden: error } : { failure: error };
+    }
+  }
+
+  /**
+   * The error to throw for a failure, reported: `Unauthorized` for 401s, the outage error when no
+   * keys are available, anything else as it is (a 500).
+   *
+   * @example
+   * if (failure !== undefined) throw core.rejection(failure);
+   */
+  rejection(error: unknown, principalId?: string): unknown {
+    if (isAuthError(error)) {
+      if (error.status === 503) {
+        this.report('unavailable', { code: error.code, error });
+        return new AuthorizerUnavailableError(error);
+      }
+      this.report('unauthorized', { code: error.code, principalId, error });
+      return unauthorizedError();
+    }
+    this.report('error', { principalId, error });
+    return error;
+  }
+
+  /** A malformed event (no usable ARN): 401, reported as `invalid_event`. */
+  eventRejection(detail: string): Error {
+    this.report('unauthorized', { code: 'invalid_event', error: new Error(detail) });
+    return unauthorizedError();
+  }
+
+  /** The policy principal: never empty (an empty principalId is a 500). */
+  principal(auth: VerifiedToken): string {
+    const principal = this.#principalHook === undefined ? defaultPrincipal(auth) : this.#principalHook(auth);
+    if (typeof principal !== 'string' || principal.length === 0) {
+      throw new TypeError('cognito-gate: principalId must return a non-empty string');
+    }
+    return principal;
+  }
+
+  context(auth: VerifiedToken, event: Event): AuthorizerContext {
+    return buildContext(auth, event, this.#contextHook);
+  }
+
+  report(outcome: Outcome, details?: ReportDetails): void {
+    report(this.#onDecision, this.#kind, outcome, details);
+  }
+}
+
+/** `sub`, or for machine-to-machine tokens the app client id (they are equal for Cognito M2M). */
+export function defaultPrincipal(auth: VerifiedToken): string {
+  return auth.isMachine ? auth.clientId : auth.sub;
+}

@@ -1,0 +1,110 @@
+/**
+ * `cognitoAuth`: a middy middleware (`@middy/core` 6 or 7) that verifies the bearer token of a
+ * proxy event itself — for functions without an API Gateway authorizer, or reachable other ways —
+ * and sets `context.auth`. Rejections short-circuit the handler with a proxy response carrying the
+ * status (401/400/403/503), the RFC 6750 headers and `{ error, error_description }`.
+ *
+ * Published as `@cognito-gate/lambda/middy` so the main entry's types never mention middy.
+ */
+import {
+  type AuthRules,
+  type CompiledRules,
+  compileRules,
+  isAuthError,
+  type VerifiedToken,
+  type Verifier,
+  type VerifierOptions,
+} from '@cognito-gate/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { fail, resolveVerifier } from './authorizer-core.js';
+import type { ProxyResult, RequestFields } from './events.js';
+import { compileIdentitySources, type IdentitySource, readToken } from './identity.js';
+import { authErrorResponse } from './proxy-response.js';
+
+export interface CognitoAuthOptions {
+  /** A verifier created once at init, or the options to create one. */
+  readonly verifier: Verifier | VerifierOptions;
+  /** Rules for every request of this handler. */
+  readonly rules?: AuthRules;
+  /** Where the token is. Default: the `Authorization` header. */
+  readonly identity?: IdentitySource | readonly IdentitySource[];
+  /** Accept a token without the `Bearer ` scheme. Default true, as the authorizers. */
+  readonly acceptBareToken?: boolean;
+  /** Let requests without a token through with `context.auth` undefined (invalid tokens still fail). */
+  readonly optional?: boolean;
+  /** The `realm` of `WWW-Authenticate`. Default `"api"`. */
+  readonly realm?: string;
+}
+
+/** What the middleware adds to the handler's context. */
+export interface CognitoAuthContext {
+  readonly auth: VerifiedToken;
+}
+
+/** With `optional: true`, `auth` is undefined for anonymous requests. */
+export interface OptionalCognitoAuthContext {
+  readonly auth: VerifiedToken | undefined;
+}
+
+const KEYS = new Set(['verifier', 'rules', 'identity', 'acceptBareToken', 'optional', 'realm']);
+
+/**
+ * Create the middleware; options are validated now, the verifier created once.
+ *
+ * @example
+ * import middy from '@middy/core';
+ * import { cognitoAuth } from '@cognito-gate/lambda/middy';
+ *
+ * export const handler = middy()
+ *   .use(cognitoAuth({ verifier, rules: { scopes: 'orders/read' } }))
+ *   .handler(async (event, context) => ({ statusCode: 200, body: context.auth.sub }));
+ */
+export function cognitoAuth(
+  options: CognitoAuthOptions & { readonly optional: true },
+): MiddlewareObj<unknown, ProxyResult, Error, Context & OptionalCognitoAuthContext>;
+export function cognitoAuth(
+  options: CognitoAuthOptions,
+): MiddlewareObj<unknown, ProxyResult, Error, Context & CognitoAuthContext>;
+export function cognitoAuth(
+  options: CognitoAuthOptions,
+): MiddlewareObj<unknown, ProxyResult, Error, Context & OptionalCognitoAuthContext> {
+  if (typeof options !== 'object' || options === null) fail('cognitoAuth needs an options object');
+  const unknown = Object.keys(options).filter((key) => !KEYS.has(key));
+  if (unknown.length > 0) fail(`unknown option ${unknown.join(', ')} for cognitoAuth`);
+  const verifier = resolveVerifier(options.verifier);
+  const rules: CompiledRules | undefined =
+    options.rules === undefined ? undefined : compileRules(options.rules);
+  const sources = compileIdentitySources(options.identity, [{ header: 'authorization' }]);
+  const acceptBare = options.acceptBareToken ?? true;
+  const optional = options.optional ?? false;
+  if (typeof acceptBare !== 'boolean' || typeof optional !== 'boolean') {
+    fail('acceptBareToken and optional must be booleans');
+  }
+  if (options.realm !== undefined && typeof options.realm !== 'string') fail('realm must be a string');
+  const rendering = options.realm === undefined ? {} : { realm: options.realm };
+
+  return {
+    name: 'cognitoAuth',
+    async before(request) {
+      const context = request.context as { auth: VerifiedToken | undefined };
+      try {
+        let token: string;
+        try {
+          token = readToken(request.event as RequestFields, sources, acceptBare);
+        } catch (error) {
+          if (optional && isAuthError(error) && error.code === 'missing_token') {
+            context.auth = undefined;
+            return undefined;
+          }
+          throw error;
+        }
+        context.auth = await verifier.verify(token, rules);
+        return undefined;
+      } catch (error) {
+        if (isAuthError(error)) return authErrorResponse(error, rendering);
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import {
+  type AuthorizerDecision,
+  createHttpAuthorizer,
+  type HttpAuthorizerEvent,
+  type HttpAuthorizerV1Event,
+  type HttpAuthorizerV2Event,
+  type PolicyAuthorizerResult,
+} from '@cognito-gate/lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeShared } from '../support/shared.js';
+import {
+  createFixture,
+  expectFlatContext,
+  expectOutage,
+  expectUnauthorized,
+  type Fixture,
+  loadEvent,
+  loadJsonc,
+  stagePrefix,
+} from './support.js';
+
+const V2_EVENTS = [
+  'go-apigw-v2-custom-authorizer-v2-request.json',
+  'java-apigw-auth-request-v2.json',
+  'ptpy-apigw-authorizer-v2.json',
+  'ptts-http-authorizer-request-v2.json',
+  'rust-apigw-v2-custom-authorizer-v2-request-without-cookies.json',
+  'rust-apigw-v2-custom-authorizer-v2-request-without-identity-source.json',
+];
+const V1_EVENTS = [
+  'go-apigw-v2-custom-authorizer-v1-request.json',
+  'java-apigw-auth-request-v1.json',
+  'rust-apigw-v2-custom-authorizer-v1-request.json',
+];
+
+/** The event with `Bearer <token>` in its Authorization header (kept in the casing it arrived in). */
+function withHeader<E extends HttpAuthorizerEvent>(event: E, token: string): E {
+  const headers: Record<string, string | undefined> = { ...(event.headers ?? {}) };
+  const name =
+    Object.keys(headers).find((key) => key.toLowerCase() === 'authorization') ??
+    (event.version === '1.0' ? 'Authorization' : 'authorization');
+  headers[name] = `Bearer ${token}`;
+  return { ...event, headers };
+}
+
+const arnOf = (event: HttpAuthorizerEvent) =>
+  event.version === '1.0'
+    ? (event as HttpAuthorizerV1Event).methodArn
+    : (event as HttpAuthorizerV2Event).routeArn;
+
+describeShared('createHttpAuthorizer on real HTTP API authorizer events', () => {
+  let f: Fixture;
+  let token: string;
+  let context: Record<string, unknown>;
+  beforeAll(async () => {
+    f = await createFixture();
+    token = await f.issuer.accessToken({ groups: ['dev', 'ops'], scopes: ['orders/read', 'orders/write'] });
+    context = {
+      sub: f.issuer.user.sub,
+      username: f.issuer.user.username,
+      clientId: f.issuer.clientId,
+      tokenUse: 'access',
+      groups: 'dev,ops',
+      scopes: 'orders/read orders/write',
+      exp: expect.any(Number),
+    };
+  });
+
+  describe.each(V2_EVENTS)('payload 2.0 %s', (name) => {
+    it('answers a simple response { isAuthorized: true, context } for a valid token', async () => {
+      const result = await createHttpAuthorizer({ verifier: f.verifier })(withHeader(loadEvent(name), token));
+      expect(result).toEqual({ isAuthorized: true, context });
+      expectFlatContext(result.context);
+    });
+
+    it('answers an IAM policy built from routeArn with response: iam', async () => {
+      const event = withHeader(loadEvent<HttpAuthorizerV2Event>(name), token);
+      const result = await createHttpAuthorizer({ verifier: f.verifier, response: 'iam' })(event);
+      expect(result).toEqual({
+        principalId: f.issuer.user.sub,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stagePrefix(event.routeArn)}*` },
+          ],
+        },
+        context,
+      });
+    });
+
+    it('throws exactly Unauthorized for the event as captured', async () => {
+      await expectUnauthorized(createHttpAuthorizer({ verifier: f.verifier })(loadEvent(name)));
+    });
+
+    it('answers isAuthorized: false (403) when the rules fail', async () => {
+      const authorizer = createHttpAuthorizer({ verifier: f.verifier, rules: { groups: 'admin' } });
+      expect(await authorizer(withHeader(loadEvent(name), token))).toEqual({ isAuthorized: false, context });
+    });
+
+    it('answers isAuthorized: false without throwing, with unauthenticated: deny', async () => {
+      const authorizer = createHttpAuthorizer({ verifier: f.verifier, unauthenticated: 'deny' });
+      expect(await authorizer(loadEvent(name))).toEqual({ isAuthorized: false });
+    });
+
+    it('fails with a non-Unauthorized error when the JWKS is unreachable, even with unauthenticated: deny', async () => {
+      const event = withHeader(loadEvent<HttpAuthorizerEvent>(name), token);
+      await expectOutage(createHttpAuthorizer({ verifier: f.outage })(event));
+      await expectOutage(createHttpAuthorizer({ verifier: f.outage, unauthenticated: 'deny' })(event));
+    });
+  });
+
+  describe.each(V1_EVENTS)('payload 1.0 %s', (name) => {
+    it('answers an IAM policy built from methodArn, even when simple responses are configured', async () => {
+      const event = withHeader(loadEvent<HttpAuthorizerV1Event>(name), token);
+      const result = await createHttpAuthorizer({ verifier: f.verifier })(event);
+      expect(result).toEqual({
+        principalId: f.issuer.user.sub,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stagePrefix(event.methodArn)}*` },
+          ],
+        },
+        context,
+      });
+    });
+
+    it('finds the Authorization header whatever its casing', async () => {
+      const event = {
+        ...loadEvent<HttpAuthorizerV1Event>(name),
+        headers: { AUTHORIZATION: `Bearer ${token}` },
+      };
+      expect(await createHttpAuthorizer({ verifier: f.verifier })(event)).toHaveProperty(
+        'principalId',
+        f.issuer.user.sub,
+      );
+    });
+
+    it('throws Unauthorized for the event as captured, and answers a Deny when forbidden', async () => {
+      await expectUnauthorized(createHttpAuthorizer({ verifier: f.verifier })(loadEvent(name)));
+      const event = withHeader(loadEvent<HttpAuthorizerV1Event>(name), token);
+      const result = (await createHttpAuthorizer({ verifier: f.verifier, rules: { scopes: 'admin/all' } })(
+        event,
+      )) as PolicyAuthorizerResult;
+      expect(result.policyDocument.Statement).toEqual([
+        { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${stagePrefix(arnOf(event))}*` },
+      ]);
+    });
+
+    it('answers a Deny for the anonymous principal with unauthenticated: deny', async () => {
+      const event = loadEvent<HttpAuthorizerV1Event>(name);
+      const result = (await createHttpAuthorizer({ verifier: f.verifier, unauthenticated: 'deny' })(
+        event,
+      )) as PolicyAuthorizerResult;
+      expect(result).toEqual({
+        principalId: 'anonymous',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${stagePrefix(event.methodArn)}*` },
+          ],
+        },
+      });
+    });
+  });
+
+  it('reads the token from a cookie: the cookies array in 2.0, the Cookie header in 1.0', async () => {
+    const authorizer = createHttpAuthorizer({ verifier: f.verifier, identity: { cookie: 'access_token' } });
+    const v2 = loadEvent<HttpAuthorizerV2Event>('go-apigw-v2-custom-authorizer-v2-request.json');
+    const v2Result = await authorizer({ ...v2, cookies: ['cookie1', `access_token=${token}`, 'cookie2'] });
+    expect(v2Result).toMatchObject({ isAuthorized: true });
+    const v1 = loadEvent<HttpAuthorizerV1Event>('go-apigw-v2-custom-authorizer-v1-request.json');
+    const v1Result = await authorizer({
+      ...v1,
+      headers: { ...v1.headers, Cookie: `theme=dark; access_token=${token}` },
+    });
+    expect(v1Result).toMatchObject({ principalId: f.issuer.user.sub });
+    await expectUnauthorized(authorizer(v2));
+  });
+
+  it('reads the token from a query parameter, falling back from the header', async () => {
+    const authorizer = createHttpAuthorizer({
+      verifier: f.verifier,
+      identity: [{ header: 'authorization' }, { query: 'token' }],
+    });
+    const event = loadEvent<HttpAuthorizerV2Event>('ptpy-apigw-authorizer-v2.json');
+    const { Authorization: _, ...headers } = event.headers as Record<string, string>;
+    const result = await authorizer({ ...event, headers, queryStringParameters: { token } });
+    expect(result).toMatchObject({ isAuthorized: true });
+  });
+
+  it('matches the documented simple and IAM response templates key for key', async () => {
+    const event = withHeader(loadEvent<HttpAuthorizerV2Event>('ptts-http-authorizer-request-v2.json'), token);
+    const simple = await createHttpAuthorizer({ verifier: f.verifier })(event);
+    const simpleTemplate = loadJsonc('docs-http-authorizer-simple-response-template.jsonc');
+    expect(Object.keys(simple).sort()).toEqual(Object.keys(simpleTemplate).sort());
+    const iam = await createHttpAuthorizer({ verifier: f.verifier, response: 'iam' })(event);
+    const iamTemplate = loadJsonc<PolicyAuthorizerResult>('docs-http-authorizer-iam-response-template.jsonc');
+    expect(Object.keys(iam).sort()).toEqual(Object.keys(iamTemplate).sort());
+    expect(Object.keys(iam.policyDocument.Statement[0]!).sort()).toEqual(
+      Object.keys(iamTemplate.policyDocument.Statement[0]!).sort(),
+    );
+  });
+
+  it('applies only the current route with simple responses, and denies failed routes in IAM policies', async () => {
+    const routes = { 'DELETE /lambda': { groups: 'admin' }, 'POST /lambda': { scopes: 'orders/read' } };
+    const event = withHeader(loadEvent<HttpAuthorizerV2Event>('ptts-http-authorizer-request-v2.json'), token);
+    const decisions: AuthorizerDecision[] = [];
+    const simple = createHttpAuthorizer({
+      verifier: f.verifier,
+      routes,
+      onDecision: (d) => decisions.push(d),
+    });
+    expect(await simple(event)).toMatchObject({ isAuthorized: true });
+    const deleteArn = event.routeArn.replace('/POST/', '/DELETE/');
+    expect(await simple({ ...event, routeArn: deleteArn })).toMatchObject({ isAuthorized: false });
+    expect(decisions.map((d) => [d.outcome, d.status, d.code])).toEqual([
+      ['allow', 200, undefined],
+      ['deny', 403, 'insufficient_group'],
+    ]);
+    const iam = createHttpAuthorizer({ verifier: f.verifier, routes, response: 'iam' });
+    const policy = await iam(event);
+    expect(policy.policyDocument.Statement[1]).toEqual({
+      Action: 'execute-api:Invoke',
+      Effect: 'Deny',
+      Resource: `${stagePrefix(event.routeArn)}DELETE/lambda`,
+    });
+  });
+
+  it('rejects an event without a routeArn as Unauthorized', async () => {
+    const { routeArn: _, ...event } = withHeader(
+      loadEvent<HttpAuthorizerV2Event>('java-apigw-auth-request-v2.json'),
+      token,
+    );
+    await expectUnauthorized(createHttpAuthorizer({ verifier: f.verifier })(event as HttpAuthorizerEvent));
+  });
+});
+
+describe('createHttpAuthorizer options', () => {
+  it('validates response and unauthenticated when created', async () => {
+    const { verifier } = await createFixture();
+    expect(() => createHttpAuthorizer({ verifier, response: 'policy' as 'iam' })).toThrow(/response/);
+    expect(() => createHttpAuthorizer({ verifier, unauthenticated: 'allow' as 'deny' })).toThrow(
+      /unauthenticated/,
+    );
+    expect(() => createHttpAuthorizer({ verifier, identity: [] })).toThrow(/identity/);
+    expect(() => createHttpAuthorizer({ verifier, identity: { header: 'bad header' } })).toThrow(/identity/);
+  });
+});
