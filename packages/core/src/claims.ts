@@ -27,8 +27,14 @@ function reject(code: AuthErrorCode, detail: string): never {
   throw new AuthError(code, { detail });
 }
 
+/**
+ * A registered claim's value. The payload is a fresh JSON.parse result (its own `__proto__` key
+ * already removed), and none of the fixed names we read here exists on Object.prototype, so a plain
+ * property read cannot see an inherited value; names chosen by users go through `Object.hasOwn`
+ * (rules.ts).
+ */
 function own(payload: JwtPayload, name: string): unknown {
-  return Object.hasOwn(payload, name) ? payload[name] : undefined;
+  return payload[name];
 }
 
 function optionalNumber(payload: JwtPayload, name: string): number | undefined {
