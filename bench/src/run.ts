@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { barChart } from './chart.js';
 import { runColdStart } from './cold-start.js';
 import { runHttp } from './http/run-http.js';
+import { runMemory } from './memory.js';
 import { runMicro } from './micro.js';
 
 const only = process.argv.slice(2);
@@ -70,6 +71,16 @@ if (want('cold')) {
   console.log('\n## Cold start (examples/lambda-authorizer, esbuild --minify)\n');
   console.log('| bundle | bytes | import ms (median) |\n|---|---:|---:|');
   for (const r of cold) console.log(`| ${r.name} | ${fmt(r.bytes)} | ${r.importMs.toFixed(1)} |`);
+}
+
+if (want('memory')) {
+  const memory = await runMemory(env('BENCH_MEMORY_TOKENS', 100_000));
+  results.memory = memory;
+  console.log(`\n## Verified-token cache memory (${fmt(memory.tokens)} distinct tokens)\n`);
+  console.log(
+    `heap: ${(memory.heapBytes / 2 ** 20).toFixed(1)} MiB (${fmt(memory.bytesPerToken)} bytes per token)`,
+  );
+  console.log(`bound held after ${fmt(memory.tokens + 1000)} tokens: ${memory.boundHeld ? 'yes' : 'NO'}`);
 }
 
 writeFileSync(new URL('latest.json', dir), `${JSON.stringify(results, null, 2)}\n`);

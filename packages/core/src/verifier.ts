@@ -56,6 +56,8 @@ export interface Verifier {
   close(): void;
   /** The distinct JWKS URLs this verifier may fetch. */
   readonly jwksUris: readonly string[];
+  /** Tokens currently held by the verified-token cache (for metrics). */
+  readonly cachedTokens: number;
 }
 
 function freezeToken(
@@ -167,6 +169,10 @@ class CognitoVerifier implements Verifier {
       pools.set(entry.userPoolId, (pools.get(entry.userPoolId) ?? false) || loaded.has(entry.jwksUri));
     }
     return { ok: [...pools.values()].every(Boolean), results };
+  }
+
+  get cachedTokens(): number {
+    return this.#cache?.size ?? 0;
   }
 
   close(): void {
