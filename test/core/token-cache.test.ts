@@ -102,6 +102,12 @@ describe('verified-token cache', () => {
     expect(cache.get(`aaa${tail}`, 0)).toBe(stored);
   });
 
+  it('holds at most maxEntries tokens however many arrive', async () => {
+    const { verifier } = setup({ cache: { maxEntries: 5 } });
+    for (let i = 0; i < 12; i++) await verifier.verify(sign(accessClaims({ jti: `jti-${i}` })));
+    expect(verifier.cachedTokens).toBe(5);
+  });
+
   it('validates its options', () => {
     expect(() => setup({ cache: { maxEntries: -1 } })).toThrow(/maxEntries/);
     expect(() => setup({ cache: { size: 5 } as never })).toThrow(/unknown option size/);
