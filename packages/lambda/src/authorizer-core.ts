@@ -28,6 +28,7 @@ import {
 } from './decision.js';
 import type { AuthorizerContext } from './events.js';
 import { type CompiledSource, compileIdentitySources, type IdentitySource } from './identity.js';
+import { type ExecuteApiArn, parseExecuteApiArn } from './method-arn.js';
 
 /** Options every authorizer accepts. */
 export interface BaseAuthorizerOptions<Event> {
@@ -169,6 +170,13 @@ export class AuthorizerCore<Event> {
     }
     this.report('error', { principalId, error });
     return error;
+  }
+
+  /** The event's execute-api ARN, or the 401 for a malformed event. */
+  arnOf(value: unknown, field: string): ExecuteApiArn {
+    const arn = parseExecuteApiArn(value);
+    if (arn === undefined) throw this.eventRejection(`${field} is not an execute-api ARN`);
+    return arn;
   }
 
   /** A malformed event (no usable ARN): 401, reported as `invalid_event`. */

@@ -19,7 +19,7 @@ import type {
   SimpleAuthorizerResult,
 } from './events.js';
 import { readToken } from './identity.js';
-import { type ExecuteApiArn, httpStageWildcard, parseExecuteApiArn } from './method-arn.js';
+import { type ExecuteApiArn, httpStageWildcard } from './method-arn.js';
 import { denyResult, policyResult } from './policy.js';
 import { compileRouteTable, denialFor, denyRoutes, type RouteTable } from './route-table.js';
 
@@ -89,11 +89,9 @@ export function createHttpAuthorizer(options: HttpAuthorizerOptions): HttpAuthor
 
   return async function httpAuthorizer(event: HttpAuthorizerEvent): Promise<HttpAuthorizerResult> {
     const v1 = event?.version === '1.0';
-    const arn = parseExecuteApiArn(
-      v1 ? (event as HttpAuthorizerV1Event).methodArn : (event as HttpAuthorizerV2Event | null)?.routeArn,
-    );
-    if (arn === undefined)
-      throw core.eventRejection(`${v1 ? 'methodArn' : 'routeArn'} is not an execute-api ARN`);
+    const arn = v1
+      ? core.arnOf((event as HttpAuthorizerV1Event).methodArn, 'methodArn')
+      : core.arnOf((event as HttpAuthorizerV2Event | null)?.routeArn, 'routeArn');
     const simple = !v1 && response === 'simple';
     const { auth, forbidden, failure } = await core.authenticate(readEventToken, event);
     if (failure !== undefined) {

@@ -11,7 +11,7 @@ import type { VerifiedToken } from '@cognito-gate/core';
 import { AuthorizerCore, type BaseAuthorizerOptions, fail } from './authorizer-core.js';
 import type { PolicyAuthorizerResult, RestAuthorizerEvent } from './events.js';
 import { readToken, tokenFromValue } from './identity.js';
-import { isRestRoute, parseExecuteApiArn, restStageWildcard } from './method-arn.js';
+import { isRestRoute, restStageWildcard } from './method-arn.js';
 import { denyResult, policyResult } from './policy.js';
 import { compileRouteTable, denialFor, denyRoutes, type RouteTable } from './route-table.js';
 
@@ -56,8 +56,7 @@ export function createRestAuthorizer(options: RestAuthorizerOptions): RestAuthor
       : readToken(event, core.sources, core.acceptBare);
 
   return async function restAuthorizer(event: RestAuthorizerEvent): Promise<PolicyAuthorizerResult> {
-    const arn = parseExecuteApiArn(event?.methodArn);
-    if (arn === undefined) throw core.eventRejection('methodArn is not an execute-api ARN');
+    const arn = core.arnOf(event?.methodArn, 'methodArn');
     const { auth, forbidden, failure } = await core.authenticate(readEventToken, event);
     if (failure !== undefined) throw core.rejection(failure);
     let principalId: string | undefined;

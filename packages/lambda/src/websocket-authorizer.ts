@@ -9,7 +9,6 @@
 import { AuthorizerCore, type BaseAuthorizerOptions } from './authorizer-core.js';
 import type { PolicyAuthorizerResult, WebSocketAuthorizerEvent } from './events.js';
 import { readToken } from './identity.js';
-import { parseExecuteApiArn } from './method-arn.js';
 import { denyResult, policyResult } from './policy.js';
 
 export type WebSocketAuthorizerOptions = BaseAuthorizerOptions<WebSocketAuthorizerEvent>;
@@ -40,8 +39,7 @@ export function createWebSocketAuthorizer(options: WebSocketAuthorizerOptions): 
   return async function webSocketAuthorizer(
     event: WebSocketAuthorizerEvent,
   ): Promise<PolicyAuthorizerResult> {
-    const arn = parseExecuteApiArn(event?.methodArn);
-    if (arn === undefined) throw core.eventRejection('methodArn is not an execute-api ARN');
+    const arn = core.arnOf(event?.methodArn, 'methodArn');
     const { auth, forbidden, failure } = await core.authenticate(readEventToken, event);
     if (failure !== undefined) throw core.rejection(failure);
     let principalId: string | undefined;
