@@ -3,7 +3,7 @@
  * (only when enabled) or a custom getter. RFC 6750 §2 forbids a client from sending the token by more
  * than one method in a request, so a token found in two places is `invalid_request`, never "pick one".
  */
-import { AuthError, isAuthError, parseBearer } from '@cognito-gate/core';
+import { AuthError, isAuthError, parseBearer, readCustomToken } from '@cognito-gate/core';
 import type { Request } from 'express';
 import { COOKIE_NAME, readCookie } from './cookie.js';
 import { fail } from './fail.js';
@@ -88,17 +88,7 @@ function fromQuery(req: Request, name: string): string | undefined {
 }
 
 function fromGetter(req: Request, getToken: (req: Request) => unknown): string | undefined {
-  let value: unknown;
-  try {
-    value = getToken(req);
-  } catch (error) {
-    if (isAuthError(error)) throw error;
-    throw new AuthError('invalid_request', { detail: 'getToken threw', cause: error });
-  }
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string')
-    throw new AuthError('invalid_request', { detail: 'getToken returned a non-string' });
-  return value;
+  return readCustomToken(getToken, req);
 }
 
 function pick(current: string | undefined, next: string | undefined): string | undefined {

@@ -10,6 +10,7 @@ import {
   type CompiledRules,
   ConfigurationError,
   isAuthError,
+  readCustomToken,
   type VerifiedToken,
 } from '@cognito-gate/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -31,17 +32,9 @@ export interface AuthHooks {
 type VerifyRequest = (request: FastifyRequest, rules: CompiledRules | undefined) => Promise<VerifiedToken>;
 
 function tokenFrom(getToken: TokenGetter, request: FastifyRequest): string {
-  let token: unknown;
-  try {
-    token = getToken(request);
-  } catch (error) {
-    if (isAuthError(error)) throw error;
-    // A getter that chokes on what the client sent must not turn into a 500.
-    throw new AuthError('invalid_request', { detail: 'getToken threw', cause: error });
-  }
-  if (token === undefined || token === null || token === '') throw new AuthError('missing_token');
-  if (typeof token !== 'string')
-    throw new AuthError('invalid_request', { detail: 'getToken returned a non-string' });
+  // A getter that chokes on what the client sent is a 400, never a 500 (core maps it).
+  const token = readCustomToken(getToken, request);
+  if (token === undefined) throw new AuthError('missing_token');
   return token;
 }
 
