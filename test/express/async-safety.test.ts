@@ -14,6 +14,7 @@ function brokenVerifier(verify: () => Promise<never>): Verifier {
     hydrate: vi.fn(),
     close: vi.fn(),
     jwksUris: [],
+    cachedTokens: 0,
   } as unknown as Verifier;
 }
 

@@ -44,6 +44,7 @@ function rejectingVerifier(): Verifier {
     hydrate: async () => ({ ok: true, results: [] }),
     close: () => {},
     jwksUris: [],
+    cachedTokens: 0,
   };
 }
 

@@ -2,8 +2,8 @@
  * The authorizer itself, built from a verifier so the same code runs in Lambda (`handler.ts`, with
  * the user pool from the environment) and in tests (with a local test issuer).
  *
- * Policy: any valid access token of the app client may call the API; deleting an order also needs
- * the `admin` group. The route rule travels in the (cached) policy as a Deny, so API Gateway's
+ * Policy: any valid access token of the app client may call the API; listing orders also needs
+ * the `orders/read` or `orders/admin` scope, deleting one the `admin` group. The route rule travels in the (cached) policy as a Deny, so API Gateway's
  * result cache stays correct for every route. Each decision is logged as a CloudWatch embedded
  * metric: 401s count as failed invocations in Lambda's own metrics, this tells them from faults.
  */
@@ -50,7 +50,10 @@ export function createAuthorizer(verifier: Verifier, setup: AuthorizerSetup = {}
   const log = setup.log ?? ((line: string) => console.log(line));
   return createRestAuthorizer({
     verifier,
-    routes: { 'DELETE /orders/{id}': { groups: 'admin' } },
+    routes: {
+      'GET /orders': { scopes: { anyOf: ['orders/read', 'orders/admin'] } },
+      'DELETE /orders/{id}': { groups: 'admin' },
+    },
     onDecision: (decision) => log(metricLine(decision)),
   });
 }

@@ -31,19 +31,23 @@ describeShared('the example authorizer, invoked with real TOKEN events', () => {
   const captured = () => event('ptts-rest-authorizer-token.json') as unknown as RestTokenAuthorizerEvent;
   const metrics = () => lines.map((line) => JSON.parse(line) as { Outcome: string; Decisions: number });
 
-  it('allows the whole stage and denies DELETE /orders/* to a caller outside the admin group', async () => {
+  it('allows the whole stage and denies the order routes a caller without their scope and group lacks', async () => {
     const token = await issuer.accessToken();
     const result = await authorizer({ ...captured(), authorizationToken: `Bearer ${token}` });
     const prefix = 'arn:aws:execute-api:eu-west-1:123456789012:puhdx84jy9/prod/';
     expect(result.principalId).toBe(issuer.user.sub);
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${prefix}*/*` },
-      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${prefix}DELETE/orders/*` },
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: [`${prefix}GET/orders`, `${prefix}DELETE/orders/*`],
+      },
     ]);
   });
 
-  it('allows everything to an admin', async () => {
-    const token = await issuer.accessToken({ groups: ['admin'] });
+  it('allows everything to an admin with the orders scope', async () => {
+    const token = await issuer.accessToken({ groups: ['admin'], scopes: ['orders/read'] });
     const result = await authorizer({ ...captured(), authorizationToken: `Bearer ${token}` });
     expect(result.policyDocument.Statement).toHaveLength(1);
     expect(result.context?.groups).toBe('admin');
