@@ -1,4 +1,4 @@
-import { AuthError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
+import { AuthError, ConfigurationError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
 import { describe, expect, it, vi } from 'vitest';
 import {
   accessClaims,
@@ -217,5 +217,43 @@ describe('createVerifier().verify', () => {
     expect(await codeOf(v.verifyAuthorization(undefined))).toBe('missing_token');
     expect(await codeOf(v.verifyAuthorization('Basic dXNlcjpwYXNz'))).toBe('missing_token');
     expect(await codeOf(v.verifyAuthorization('Bearer a b'))).toBe('invalid_request');
+  });
+});
+
+describe('createVerifier().verifySync', () => {
+  it('verifies with loaded keys and applies rules', () => {
+    const v = verifier();
+    const auth = v.verifySync(token(accessClaims()), { groups: 'admin' });
+    expect(auth.sub).toBe('aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee');
+    expect(() => v.verifySync(token(accessClaims()), { groups: 'root' })).toThrow(
+      expect.objectContaining({ code: 'insufficient_group' }),
+    );
+    expect(() => v.verifySync('nope')).toThrow(expect.objectContaining({ code: 'malformed_token' }));
+  });
+
+  it('throws jwks_unavailable when the key is not loaded, and loads it for the next call', async () => {
+    let fetches = 0;
+    const v = verifier({
+      jwks: {
+        fetch: async () => {
+          fetches++;
+          return new Response(JSON.stringify(jwks));
+        },
+      },
+    });
+    const t = token(accessClaims());
+    expect(() => v.verifySync(t)).toThrow(expect.objectContaining({ code: 'jwks_unavailable' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fetches).toBe(1);
+    expect(v.verifySync(t).tokenUse).toBe('access');
+  });
+
+  it('runs a synchronous isRevoked, and refuses an async one loudly', () => {
+    expect(() => verifier({ isRevoked: () => true }).verifySync(token(accessClaims()))).toThrow(
+      expect.objectContaining({ code: 'revoked' }),
+    );
+    expect(() => verifier({ isRevoked: async () => false }).verifySync(token(accessClaims()))).toThrow(
+      ConfigurationError,
+    );
   });
 });

@@ -11,6 +11,7 @@ function brokenVerifier(verify: () => Promise<never>): Verifier {
   return {
     verify,
     verifyAuthorization: verify,
+    verifySync: vi.fn(),
     hydrate: vi.fn(),
     close: vi.fn(),
     jwksUris: [],

@@ -41,6 +41,9 @@ function rejectingVerifier(): Verifier {
   return {
     verify: fail,
     verifyAuthorization: fail,
+    verifySync: () => {
+      throw new AuthError('malformed_token');
+    },
     hydrate: async () => ({ ok: true, results: [] }),
     close: () => {},
     jwksUris: [],

@@ -57,10 +57,12 @@ export async function runHttp(options: { rounds: number; seconds: number }): Pro
   const context = JSON.stringify({ jwksUri: jwksServer.jwksUri, jwks: keys.jwks, publicPem: keys.publicPem });
   const results: HttpResult[] = [];
   try {
+    const frameworks = (process.env.BENCH_HTTP_FRAMEWORKS ?? 'express,fastify').split(',');
     for (const [framework, variants] of [
       ['express', EXPRESS_VARIANTS],
       ['fastify', FASTIFY_VARIANTS],
     ] as const) {
+      if (!frameworks.includes(framework)) continue;
       const servers = new Map<string, Running>();
       for (const variant of variants) servers.set(variant, await startServer(framework, variant, context));
       const samples = new Map<string, number[]>(variants.map((v) => [v, []]));

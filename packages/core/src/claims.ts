@@ -77,7 +77,9 @@ function groupsOf(payload: JwtPayload): readonly string[] {
 function scopesOf(payload: JwtPayload): readonly string[] {
   const scope = optionalString(payload, 'scope');
   if (scope === undefined || scope.length === 0) return NO_STRINGS;
-  return Object.freeze(scope.split(' ').filter((s) => s.length > 0));
+  const scopes = scope.split(' ');
+  // Cognito separates scopes with single spaces; only a hand-made token needs the empty parts removed.
+  return Object.freeze(scopes.includes('') ? scopes.filter((s) => s.length > 0) : scopes);
 }
 
 function clientOf(payload: JwtPayload, tokenUse: TokenUse): string {

@@ -45,6 +45,20 @@ export interface Verifier {
     token: string,
     rules?: AuthRules | CompiledRules,
   ): Promise<VerifiedToken<C>>;
+  /**
+   * `verify` without a promise, for callers that cannot await. It needs the token's key to be
+   * loaded already (`jwks.keys`, `hydrate()` or an earlier `verify`): when it is not, it starts
+   * loading it in the background and throws `jwks_unavailable`. `isRevoked` must then answer
+   * synchronously. Throws only AuthError (and ConfigurationError for an async `isRevoked`).
+   *
+   * @example
+   * await verifier.hydrate();
+   * const auth = verifier.verifySync(token, { scopes: 'orders/read' });
+   */
+  verifySync<C extends JwtPayload = CognitoClaims>(
+    token: string,
+    rules?: AuthRules | CompiledRules,
+  ): VerifiedToken<C>;
   /** Parse an Authorization header value, then `verify`. */
   verifyAuthorization<C extends JwtPayload = CognitoClaims>(
     header: string | readonly string[] | undefined | null,
@@ -149,6 +163,32 @@ class CognitoVerifier implements Verifier {
     return this.verify<C>(token, rules);
   }
 
+  verifySync<C extends JwtPayload>(token: string, rules?: AuthRules | CompiledRules): VerifiedToken<C> {
+    let verified: VerifiedToken;
+    try {
+      const result = this.#verifyToken(token, false);
+      verified = result as VerifiedToken;
+      if (rules !== undefined) checkRules(verified, compileRules(rules));
+    } catch (error) {
+      throw toAuthError(error);
+    }
+    const isRevoked = this.#options.isRevoked;
+    if (isRevoked !== undefined) {
+      let revoked: unknown;
+      try {
+        revoked = isRevoked(verified);
+      } catch (error) {
+        throw new AuthError('revoked', { detail: 'isRevoked failed', cause: error });
+      }
+      if (revoked instanceof Promise) {
+        revoked.catch(() => {});
+        fail('verifySync() needs a synchronous isRevoked; use verify() with an async one');
+      }
+      if (revoked === true) throw new AuthError('revoked');
+    }
+    return verified as unknown as VerifiedToken<C>;
+  }
+
   /** Rules and the revocation hook: run on every call, cached or not. */
   #authorize<C extends JwtPayload>(verified: VerifiedToken, rules: AuthRules | CompiledRules | undefined) {
     try {
@@ -181,7 +221,7 @@ class CognitoVerifier implements Verifier {
   }
 
   /** Everything that depends only on the token and the keys; the cache sits in front of it. */
-  #verifyToken(token: string): VerifiedToken | Promise<VerifiedToken> {
+  #verifyToken(token: string, mayWait = true): VerifiedToken | Promise<VerifiedToken> {
     if (this.#cache !== undefined && typeof token === 'string') {
       const nowMs = this.#options.now();
       const hit = this.#cache.get(token, nowMs - this.#options.clockTolerance * 1000);
@@ -199,6 +239,13 @@ class CognitoVerifier implements Verifier {
     if (entry === undefined) throw new AuthError('invalid_issuer', { detail: 'issuer not configured' });
     const key = this.#jwks.lookup(entry.jwksUri, kid);
     if (key !== undefined) return this.#finish(token, decoded, entry, key);
+    if (!mayWait) {
+      // Start loading so a later call succeeds; this one cannot wait for it.
+      this.#jwks.resolve(entry.jwksUri, kid).catch(() => {});
+      throw new AuthError('jwks_unavailable', {
+        detail: 'key not loaded yet; use verify() or hydrate() first',
+      });
+    }
     return this.#jwks.resolve(entry.jwksUri, kid).then((found) => this.#finish(token, decoded, entry, found));
   }
 
