@@ -257,3 +257,26 @@ describe('createVerifier().verifySync', () => {
     );
   });
 });
+
+describe('createVerifier().verifyDirect', () => {
+  it('returns the result itself when the key is loaded, and throws AuthErrors synchronously', () => {
+    const v = verifier();
+    const result = v.verifyDirect(token(accessClaims()));
+    expect(result).not.toBeInstanceOf(Promise);
+    expect((result as { sub: string }).sub).toBe('aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee');
+    expect(() => v.verifyDirect(token(accessClaims()), { groups: 'root' })).toThrow(
+      expect.objectContaining({ code: 'insufficient_group' }),
+    );
+  });
+
+  it('returns a promise when it has to fetch keys or ask isRevoked', async () => {
+    const fetching = verifier({ jwks: { fetch: async () => new Response(JSON.stringify(jwks)) } });
+    const pending = fetching.verifyDirect(token(accessClaims()));
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toMatchObject({ tokenUse: 'access' });
+    const revoking = verifier({ isRevoked: async () => true });
+    const revoked = revoking.verifyDirect(token(accessClaims()));
+    expect(revoked).toBeInstanceOf(Promise);
+    await expect(revoked).rejects.toMatchObject({ code: 'revoked' });
+  });
+});

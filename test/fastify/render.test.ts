@@ -41,6 +41,15 @@ function rejectingVerifier(): Verifier {
   return {
     verify: fail,
     verifyAuthorization: fail,
+    verifyDirect: (value: unknown) => {
+      throw new AuthError(String(value).replace(/^Bearer /, '') as AuthErrorCode, {
+        detail: SECRET_DETAIL,
+        requiredScopes: String(value).endsWith('insufficient_scope')
+          ? ['orders/read', 'orders/write']
+          : undefined,
+        retryAfterSeconds: String(value).endsWith('jwks_unavailable') ? 7 : undefined,
+      });
+    },
     verifySync: () => {
       throw new AuthError('malformed_token');
     },

@@ -3,7 +3,7 @@
  * the peers, each server in its own process on loopback, loaded by autocannon from this process
  * with a mix of 1,000 users' tokens. Bounded runs, interleaved rounds, medians, ratios to no-auth.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { startJwksServer } from '@cognito-gate/testing';
@@ -26,10 +26,15 @@ interface Running {
   readonly port: number;
 }
 
+// On Linux the server gets core 0 and the load generator core 1, so the two never compete for a
+// core and rounds vary less. Without taskset both float.
+const PIN = process.platform === 'linux' && spawnSync('taskset', ['-V']).status === 0;
+
 async function startServer(framework: string, variant: string, context: string): Promise<Running> {
+  const script = [new URL('./server.js', import.meta.url).pathname, framework, variant];
   const child = spawn(
-    process.execPath,
-    [new URL('./server.js', import.meta.url).pathname, framework, variant],
+    PIN ? 'taskset' : process.execPath,
+    PIN ? ['-c', '0', process.execPath, ...script] : script,
     {
       env: { ...process.env, BENCH_CONTEXT: context, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -51,6 +56,7 @@ async function load(port: number, tokens: readonly string[], seconds: number) {
 }
 
 export async function runHttp(options: { rounds: number; seconds: number }): Promise<HttpResult[]> {
+  if (PIN) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const keys = makeKeys();
   const tokens = Array.from({ length: 1000 }, (_, i) => accessToken(keys, i));
   const jwksServer = await startJwksServer(() => keys.jwks);

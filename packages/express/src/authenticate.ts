@@ -36,22 +36,37 @@ function reportUnexpected(error: unknown): void {
   console.error('cognito-gate/express: unexpected error after the request was handed on', error);
 }
 
-async function verifyThenContinue(
+/**
+ * Verify, set `req.auth`, continue. A cached verification completes synchronously and calls
+ * `next()` at once; only a verification that waits for keys goes through a promise.
+ */
+function verifyThenContinue(
   context: AuthContext,
   token: string,
   req: Request,
   res: Response,
   next: NextFunction,
-): Promise<void> {
-  let auth: RequestAuth;
+): void {
+  let result: RequestAuth | Promise<RequestAuth>;
   try {
-    // `await` inside the try also catches a custom verifier that throws synchronously.
-    auth = await context.verifier.verify<RequestClaims>(token, context.rules);
+    result = context.verifier.verifyDirect<RequestClaims>(token, context.rules);
   } catch (error) {
     rejectRequest(context, error, req, res, next);
     return;
   }
-  req.auth = auth;
+  if (result instanceof Promise) {
+    result
+      .then(
+        (auth) => {
+          req.auth = auth;
+          next();
+        },
+        (error: unknown) => rejectRequest(context, error, req, res, next),
+      )
+      .catch(reportUnexpected);
+    return;
+  }
+  req.auth = result;
   next();
 }
 
@@ -81,7 +96,7 @@ export function createAuthenticator(context: AuthContext): CognitoAuthMiddleware
       else rejectRequest(context, new AuthError('missing_token'), req, res, next);
       return;
     }
-    verifyThenContinue(context, token, req, res, next).catch(reportUnexpected);
+    verifyThenContinue(context, token, req, res, next);
   }
   return Object.defineProperty(cognitoAuthMiddleware, 'verifier', {
     value: context.verifier,

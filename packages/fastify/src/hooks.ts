@@ -10,6 +10,7 @@ import {
   type CompiledRules,
   ConfigurationError,
   isAuthError,
+  parseBearer,
   readCustomToken,
   type VerifiedToken,
 } from '@cognito-gate/core';
@@ -19,8 +20,11 @@ import { forErrorHandler, sendAuthError } from './render.js';
 import { compileRouteAuth, type RoutePolicy } from './route-policy.js';
 import type { AuthHook, RequestAuth, TokenGetter } from './types.js';
 
-/** A hook as added to a route's `onRequest`; in reply mode it may resolve to the answered reply. */
-export type RouteHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+/**
+ * A hook as added to a route's `onRequest`. Callback style on purpose: a cached verification
+ * completes synchronously and calls `done()` at once, with no promise for Fastify to wait on.
+ */
+export type RouteHook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void;
 
 export interface AuthHooks {
   /** The hook for a route policy, or `undefined` for a public route (nothing to run). */
@@ -29,13 +33,27 @@ export interface AuthHooks {
   requireAuth(rules?: AuthRules): AuthHook;
 }
 
-type VerifyRequest = (request: FastifyRequest, rules: CompiledRules | undefined) => Promise<VerifiedToken>;
+type VerifyRequest = (
+  request: FastifyRequest,
+  rules: CompiledRules | undefined,
+) => VerifiedToken | Promise<VerifiedToken>;
 
 function tokenFrom(getToken: TokenGetter, request: FastifyRequest): string {
   // A getter that chokes on what the client sent is a 400, never a 500 (core maps it).
   const token = readCustomToken(getToken, request);
   if (token === undefined) throw new AuthError('missing_token');
   return token;
+}
+
+/**
+ * `authenticate` / `requireAuth()` are used inside @fastify/auth and as plain hooks, which expect a
+ * promise-returning function: wrap the callback hook once.
+ */
+function asAuthHook(hook: RouteHook): AuthHook {
+  return (request, reply) =>
+    new Promise<void>((resolve, reject) => {
+      hook(request, reply, (error) => (error === undefined ? resolve() : reject(error)));
+    }) as ReturnType<AuthHook>;
 }
 
 /**
@@ -51,22 +69,43 @@ export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
 
   const verify: VerifyRequest =
     getToken === undefined
-      ? (request, rules) => verifier.verifyAuthorization(request.headers.authorization, rules)
-      : (request, rules) => verifier.verify(tokenFrom(getToken, request), rules);
+      ? (request, rules) => verifier.verifyDirect(parseBearer(request.headers.authorization), rules)
+      : (request, rules) => verifier.verifyDirect(tokenFrom(getToken, request), rules);
 
   function build(rules: CompiledRules | undefined, optional: boolean, reply: boolean): RouteHook {
-    return async function cognitoGateAuth(request, fastifyReply) {
+    function fail(
+      error: unknown,
+      request: FastifyRequest,
+      fastifyReply: FastifyReply,
+      done: (e?: Error) => void,
+    ) {
+      // Anything else comes from a foreign verifier or getToken bug: Fastify's error handling owns it.
+      if (!isAuthError(error)) return done(error instanceof Error ? error : new Error(String(error)));
+      // Optional auth: no credentials at all is anonymous; bad credentials are still rejected.
+      if (optional && error.code === 'missing_token') return done();
+      // Replying ends the request: Fastify must not be told to continue as well.
+      if (reply) return void sendAuthError(request, fastifyReply, error, realm);
+      done(forErrorHandler(error, realm));
+    }
+    return function cognitoGateAuth(request, fastifyReply, done) {
+      let result: VerifiedToken | Promise<VerifiedToken>;
       try {
-        request.auth = (await verify(request, rules)) as unknown as RequestAuth;
-        return undefined;
+        result = verify(request, rules);
       } catch (error) {
-        // Anything else comes from a foreign verifier or getToken bug: Fastify's error handling owns it.
-        if (!isAuthError(error)) throw error;
-        // Optional auth: no credentials at all is anonymous; bad credentials are still rejected.
-        if (optional && error.code === 'missing_token') return undefined;
-        if (reply) return sendAuthError(request, fastifyReply, error, realm);
-        throw forErrorHandler(error, realm);
+        return fail(error, request, fastifyReply, done);
       }
+      if (result instanceof Promise) {
+        result.then(
+          (auth) => {
+            request.auth = auth as unknown as RequestAuth;
+            done();
+          },
+          (error: unknown) => fail(error, request, fastifyReply, done),
+        );
+        return;
+      }
+      request.auth = result as unknown as RequestAuth;
+      done();
     };
   }
 
@@ -74,7 +113,7 @@ export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
   const byRules = new WeakMap<CompiledRules, RouteHook>();
   const required = build(undefined, false, replies);
   const optional = build(undefined, true, replies);
-  const throwing = build(undefined, false, false) as AuthHook;
+  const throwing = asAuthHook(build(undefined, false, false));
 
   return {
     forPolicy(policy) {
@@ -97,7 +136,7 @@ export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
         );
       }
       const policy = compileRouteAuth(rules, 'requireAuth()');
-      return build(policy.kind === 'required' ? policy.rules : undefined, false, false) as AuthHook;
+      return asAuthHook(build(policy.kind === 'required' ? policy.rules : undefined, false, false));
     },
   };
 }
