@@ -6,6 +6,9 @@
  *   npm run bench                 everything
  *   npm run bench -- micro http   only some parts
  *   BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_HTTP_ROUNDS, BENCH_HTTP_SECONDS tune the run length
+ *   BENCH_HTTP_FRAMEWORKS=fastify  only one framework; BENCH_PRELOAD=1  servers get the JWKS
+ *   in their options instead of fetching it over loopback; BENCH_MEMORY_TOKENS  cache size tested
+ * The markdown tables also go to bench/results/latest.md, for the README.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,6 +25,11 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const dir = new URL('../results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
+const markdown: string[] = [];
+const print = (line: string) => {
+  console.log(line);
+  markdown.push(line);
+};
 const results: Record<string, unknown> = {
   node: process.version,
   date: new Date().toISOString(),
@@ -32,9 +40,9 @@ if (want('micro')) {
   const rounds = env('BENCH_ROUNDS', 7);
   const micro = await runMicro({ rounds, sliceMs: env('BENCH_SLICE_MS', 250) });
   results.micro = micro;
-  console.log(`\n## Verification (RS256-2048, median of ${rounds} interleaved rounds)\n`);
-  console.log('| candidate | ops/s | × crypto.verify |\n|---|---:|---:|');
-  for (const r of micro) console.log(`| ${r.name} | ${fmt(r.opsPerSecond)} | ${r.ratioToLimit.toFixed(2)} |`);
+  print(`\n## Verification (RS256-2048, median of ${rounds} interleaved rounds)\n`);
+  print('| candidate | ops/s | × crypto.verify |\n|---|---:|---:|');
+  for (const r of micro) print(`| ${r.name} | ${fmt(r.opsPerSecond)} | ${r.ratioToLimit.toFixed(2)} |`);
   const bars = micro.map((r) => ({
     label: r.name,
     value: r.ratioToLimit,
@@ -50,10 +58,10 @@ if (want('http')) {
   const rounds = env('BENCH_HTTP_ROUNDS', 3);
   const http = await runHttp({ rounds, seconds: env('BENCH_HTTP_SECONDS', 4) });
   results.http = http;
-  console.log(`\n## HTTP (autocannon, 32 connections, 1,000 users' tokens, median of ${rounds} rounds)\n`);
-  console.log('| framework | auth | req/s | × no auth | non-2xx |\n|---|---|---:|---:|---:|');
+  print(`\n## HTTP (autocannon, 32 connections, 1,000 users' tokens, median of ${rounds} rounds)\n`);
+  print('| framework | auth | req/s | × no auth | non-2xx |\n|---|---|---:|---:|---:|');
   for (const r of http) {
-    console.log(
+    print(
       `| ${r.framework} | ${r.variant} | ${fmt(r.requestsPerSecond)} | ${r.ratioToNoAuth.toFixed(2)} | ${r.non2xx} |`,
     );
   }
@@ -68,20 +76,21 @@ if (want('http')) {
 if (want('cold')) {
   const cold = await runColdStart();
   results.coldStart = cold;
-  console.log('\n## Cold start (examples/lambda-authorizer, esbuild --minify)\n');
-  console.log('| bundle | bytes | import ms (median) |\n|---|---:|---:|');
-  for (const r of cold) console.log(`| ${r.name} | ${fmt(r.bytes)} | ${r.importMs.toFixed(1)} |`);
+  print('\n## Cold start (examples/lambda-authorizer, esbuild --minify)\n');
+  print('| bundle | bytes | import ms (median) |\n|---|---:|---:|');
+  for (const r of cold) print(`| ${r.name} | ${fmt(r.bytes)} | ${r.importMs.toFixed(1)} |`);
 }
 
 if (want('memory')) {
   const memory = await runMemory(env('BENCH_MEMORY_TOKENS', 100_000));
   results.memory = memory;
-  console.log(`\n## Verified-token cache memory (${fmt(memory.tokens)} distinct tokens)\n`);
-  console.log(
+  print(`\n## Verified-token cache memory (${fmt(memory.tokens)} distinct tokens)\n`);
+  print(
     `heap: ${(memory.heapBytes / 2 ** 20).toFixed(1)} MiB (${fmt(memory.bytesPerToken)} bytes per token)`,
   );
-  console.log(`bound held after ${fmt(memory.tokens + 1000)} tokens: ${memory.boundHeld ? 'yes' : 'NO'}`);
+  print(`\nbound held after ${fmt(memory.tokens + 1000)} tokens: ${memory.boundHeld ? 'yes' : 'NO'}`);
 }
 
+writeFileSync(new URL('latest.md', dir), `${markdown.join('\n').trim()}\n`);
 writeFileSync(new URL('latest.json', dir), `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwrote bench/results/latest.json');

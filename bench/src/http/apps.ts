@@ -36,7 +36,7 @@ export const FASTIFY_VARIANTS = [
 const verifierOptions = (ctx: AppContext, cache: boolean) => ({
   userPoolId: POOL_ID,
   clientId: CLIENT_ID,
-  jwks: { uri: ctx.jwksUri },
+  jwks: process.env.BENCH_PRELOAD === '1' ? { keys: ctx.jwks, fetch: false as const } : { uri: ctx.jwksUri },
   ...(cache ? {} : { cache: false as const }),
 });
 
