@@ -70,7 +70,8 @@ if (want('http')) {
     value: r.ratioToNoAuth,
     ours: r.variant.startsWith('cognito-gate'),
   }));
-  writeFileSync(new URL('http.svg', dir), barChart('HTTP requests per second, × no auth', bars, 1, '×'));
+  if (only.length === 0)
+    writeFileSync(new URL('http.svg', dir), barChart('HTTP requests per second, × no auth', bars, 1, '×'));
 }
 
 if (want('cold')) {
@@ -91,6 +92,8 @@ if (want('memory')) {
   print(`\nbound held after ${fmt(memory.tokens + 1000)} tokens: ${memory.boundHeld ? 'yes' : 'NO'}`);
 }
 
-writeFileSync(new URL('latest.md', dir), `${markdown.join('\n').trim()}\n`);
-writeFileSync(new URL('latest.json', dir), `${JSON.stringify(results, null, 2)}\n`);
-console.log('\nwrote bench/results/latest.json');
+// Only a full run replaces the published results; a partial one (or one with BENCH_PRELOAD) is kept apart.
+const name = only.length === 0 && process.env.BENCH_PRELOAD === undefined ? 'latest' : 'partial';
+writeFileSync(new URL(`${name}.md`, dir), `${markdown.join('\n').trim()}\n`);
+writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote bench/results/${name}.json and ${name}.md`);
