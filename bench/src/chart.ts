@@ -12,7 +12,7 @@ export interface Bar {
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Horizontal bars on a log-free linear scale capped at `cap` (values above are drawn at the cap). */
+/** Horizontal bars on a linear scale capped at `cap` (values above are drawn at the cap, marked ▸). */
 export function barChart(title: string, bars: readonly Bar[], cap: number, unit: string): string {
   const rowHeight = 22;
   const labelWidth = 330;
@@ -21,7 +21,7 @@ export function barChart(title: string, bars: readonly Bar[], cap: number, unit:
   const height = top + bars.length * rowHeight + 12;
   const rows = bars.map((bar, i) => {
     const y = top + i * rowHeight;
-    const width = Math.max(1, Math.min(bar.value, cap) / cap) * barWidth;
+    const width = Math.max(1, (Math.min(bar.value, cap) / cap) * barWidth);
     const text = `${bar.value >= 10 ? bar.value.toFixed(0) : bar.value.toFixed(2)}${unit}${bar.value > cap ? ' ▸' : ''}`;
     return [
       `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(bar.label)}</text>`,
