@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { JwksFetchFunction, JwksOptions } from '@cognito-gate/core';
+import { type JwksFetchFunction, type JwksOptions, readCappedText } from '@cognito-gate/core';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -25,20 +25,12 @@ export interface JwksSource {
 const MAX_JWKS_BYTES = 512 * 1024;
 
 async function kidsFromBody(response: Response): Promise<string[] | undefined> {
-  const reader = response.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_JWKS_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
+  try {
+    return kidsOf(JSON.parse(await readCappedText(response, MAX_JWKS_BYTES)));
+  } catch {
+    // Only used to explain a rejection: an unreadable copy just means no kid list.
+    return undefined;
   }
-  return kidsOf(JSON.parse(Buffer.concat(chunks).toString('utf8')));
 }
 
 function kidsOf(document: unknown): string[] | undefined {

@@ -26,7 +26,14 @@ export class JwksFetchError extends Error {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+/**
+ * A response body as text, refusing to buffer more than `maxBytes` (checked against
+ * `content-length` first, then while streaming). Throws JwksFetchError past the cap.
+ *
+ * @example
+ * const text = await readCappedText(await fetch(url), 512 * 1024);
+ */
+export async function readCappedText(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => {});
@@ -66,7 +73,7 @@ async function attempt(url: string, settings: JwksFetchSettings, signal: AbortSi
   }
   let text: string;
   try {
-    text = await readCapped(response, settings.maxBytes);
+    text = await readCappedText(response, settings.maxBytes);
   } catch (error) {
     if (error instanceof JwksFetchError) throw error;
     throw new JwksFetchError('JWKS body could not be read', false, error);
