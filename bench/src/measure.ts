@@ -37,6 +37,13 @@ async function runFor(op: () => unknown, ms: number): Promise<number> {
   return ops / ((performance.now() - started) / 1000);
 }
 
+/**
+ * Collect garbage before each slice (when run with --expose-gc) so one candidate's garbage is not
+ * collected, and paid for, during the next candidate's slice: the rotation keeps neighbours fixed,
+ * so that cost would otherwise land on the same candidate every round.
+ */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 export async function measure(
   candidates: readonly Candidate[],
   rounds: number,
@@ -47,6 +54,7 @@ export async function measure(
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < candidates.length; k++) {
       const index = (k + round) % candidates.length;
+      collect();
       samples[index]!.push(await runFor(candidates[index]!.op, sliceMs));
     }
   }
