@@ -285,3 +285,20 @@ describe('JWKS cache', () => {
     expect(urls).toEqual([`${globalIss}/.well-known/jwks.json`]);
   });
 });
+
+describe('hydrate with keys shipped in the code', () => {
+  it('reports ok without any network when jwks.keys holds a usable key', async () => {
+    const v = createVerifier({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      jwks: { keys: { keys: [keyA.jwk] }, fetch: false },
+    });
+    expect(await v.hydrate()).toEqual({ ok: true, results: [] });
+    const broken = createVerifier({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      jwks: { keys: { keys: [{ ...keyA.jwk, e: 'AQ' }] }, fetch: false },
+    });
+    expect((await broken.hydrate()).ok).toBe(false);
+  });
+});

@@ -117,6 +117,7 @@ class CognitoVerifier implements Verifier {
   readonly #options: ResolvedOptions;
   readonly #jwks: JwksCache;
   readonly #cache: VerifiedTokenCache | undefined;
+  readonly #hasShippedKeys: boolean;
   readonly jwksUris: readonly string[];
 
   constructor(options: VerifierOptions) {
@@ -131,6 +132,7 @@ class CognitoVerifier implements Verifier {
       fail('jwks.fetch must be a fetch function or false');
     }
     this.#cache = cacheFrom(options.cache);
+    this.#hasShippedKeys = preloaded !== undefined && [...preloaded.values()].some((key) => 'key' in key);
     const seconds = (value: number | undefined, name: string, fallback: number) =>
       nonNegativeNumber(value, `jwks.${name}`, fallback) * 1000;
     this.#jwks = new JwksCache({
@@ -238,7 +240,8 @@ class CognitoVerifier implements Verifier {
     for (const entry of this.#options.issuers.values()) {
       pools.set(entry.userPoolId, (pools.get(entry.userPoolId) ?? false) || loaded.has(entry.jwksUri));
     }
-    return { ok: [...pools.values()].every(Boolean), results };
+    // Keys shipped with the code serve every pool, so a verifier that has them is ready either way.
+    return { ok: this.#hasShippedKeys || [...pools.values()].every(Boolean), results };
   }
 
   get cachedTokens(): number {
