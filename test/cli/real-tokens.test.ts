@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import type { VerifyResult as VerifyJson } from '../../packages/cli/src/verify-command.js';
 import { describeShared, hasShared, readShared, SHARED_DIR } from '../support/shared.js';
 import { json, run } from './support.js';
 
@@ -10,13 +11,6 @@ interface RealFixture {
   clientId: string;
   exp: number;
   decodedPayload: Record<string, unknown>;
-}
-
-interface VerifyJson {
-  valid: boolean;
-  code: string | null;
-  explanation: string;
-  claims: Record<string, unknown> | null;
 }
 
 const files = hasShared

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerifyResult as VerifyJson } from '../../packages/cli/src/verify-command.js';
 import {
   type CliFixture,
   createCliFixture,
@@ -16,15 +17,6 @@ beforeAll(async () => {
   f = await createCliFixture();
 });
 afterAll(() => f.cleanup());
-
-interface VerifyJson {
-  valid: boolean;
-  code: string | null;
-  status: number | null;
-  explanation: string;
-  header: Record<string, unknown> | null;
-  claims: Record<string, unknown> | null;
-}
 
 /** Verify offline against the fixture's JWKS file and return the parsed --json output. */
 async function rejection(token: string, extra: readonly string[] = [], args = f.args, options?: RunOptions) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerifyResult as VerifyJson } from '../../packages/cli/src/verify-command.js';
 import { ANSI, type CliFixture, createCliFixture, json, run } from './support.js';
 
 let f: CliFixture;
@@ -7,10 +8,6 @@ beforeAll(async () => {
   f = await createCliFixture();
 });
 afterAll(() => f.cleanup());
-
-interface VerifyJson {
-  claims: Record<string, unknown> | null;
-}
 
 describe('verify: colours', () => {
   it('writes no ANSI codes when stdout is not a terminal', async () => {

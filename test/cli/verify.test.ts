@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerifyResult as VerifyJson } from '../../packages/cli/src/verify-command.js';
 import { type CliFixture, createCliFixture, json, NOW_SECONDS, payloadOf, run } from './support.js';
 
 let f: CliFixture;
@@ -7,15 +8,6 @@ beforeAll(async () => {
   f = await createCliFixture();
 });
 afterAll(() => f.cleanup());
-
-interface VerifyJson {
-  valid: boolean;
-  code: string | null;
-  status: number | null;
-  explanation: string;
-  header: Record<string, unknown> | null;
-  claims: Record<string, unknown> | null;
-}
 
 async function verifyJson(token: string, extra: readonly string[] = []) {
   const result = await run(['verify', token, ...f.args, ...extra, '--json']);
