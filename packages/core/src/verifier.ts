@@ -47,7 +47,7 @@ export interface Verifier {
   ): Promise<VerifiedToken<C>>;
   /**
    * `verify` for hot paths: returns the result itself when no I/O is needed (a cached token or a
-   * loaded key, and no `isRevoked`), a promise otherwise. Throws or rejects only
+   * loaded key, and no or a synchronous `isRevoked`), a promise otherwise. Throws or rejects only
    * with AuthError. Adapters use it to skip a promise and a microtask turn per request.
    *
    * @example
@@ -193,29 +193,17 @@ class CognitoVerifier implements Verifier {
   }
 
   verifySync<C extends JwtPayload>(token: string, rules?: AuthRules | CompiledRules): VerifiedToken<C> {
-    let verified: VerifiedToken;
+    let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      const result = this.#verifyToken(token, false);
-      verified = result as VerifiedToken;
-      if (rules !== undefined) checkRules(verified, compileRules(rules));
+      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules);
     } catch (error) {
       throw toAuthError(error);
     }
-    const isRevoked = this.#options.isRevoked;
-    if (isRevoked !== undefined) {
-      let revoked: unknown;
-      try {
-        revoked = isRevoked(verified);
-      } catch (error) {
-        throw new AuthError('revoked', { detail: 'isRevoked failed', cause: error });
-      }
-      if (revoked instanceof Promise) {
-        revoked.catch(() => {});
-        fail('verifySync() needs a synchronous isRevoked; use verify() with an async one');
-      }
-      if (revoked === true) throw new AuthError('revoked');
+    if (result instanceof Promise) {
+      result.catch(() => {});
+      fail('verifySync() needs a synchronous isRevoked; use verify() with an async one');
     }
-    return verified as unknown as VerifiedToken<C>;
+    return result;
   }
 
   /** Rules and the revocation hook: run on every call, cached or not. Synchronous when it can be. */
@@ -230,7 +218,8 @@ class CognitoVerifier implements Verifier {
     }
     const result = verified as unknown as VerifiedToken<C>;
     if (this.#options.isRevoked === undefined) return result;
-    return this.#checkRevoked(verified).then(() => result, rejectAsAuthError);
+    const pending = this.#checkRevoked(verified);
+    return pending === undefined ? result : pending.then(() => result, rejectAsAuthError);
   }
 
   async hydrate(): Promise<HydrateReport> {
@@ -294,15 +283,30 @@ class CognitoVerifier implements Verifier {
     return verified;
   }
 
-  async #checkRevoked(token: VerifiedToken): Promise<void> {
-    let revoked: boolean;
+  /**
+   * Ask the deny-list. Returns nothing when it answered synchronously (a plain boolean), a promise
+   * when it is async. Fails closed: when the deny-list cannot answer, the token is not trusted.
+   */
+  #checkRevoked(token: VerifiedToken): Promise<void> | undefined {
+    const failed = (error: unknown) => new AuthError('revoked', { detail: 'isRevoked failed', cause: error });
+    let answer: unknown;
     try {
-      revoked = (await this.#options.isRevoked!(token)) === true;
+      answer = this.#options.isRevoked!(token);
     } catch (error) {
-      // Fail closed: when the deny-list cannot answer, the token is not trusted.
-      throw new AuthError('revoked', { detail: 'isRevoked failed', cause: error });
+      throw failed(error);
     }
-    if (revoked) throw new AuthError('revoked');
+    if (answer instanceof Promise) {
+      return answer.then(
+        (revoked) => {
+          if (revoked === true) throw new AuthError('revoked');
+        },
+        (error: unknown) => {
+          throw failed(error);
+        },
+      );
+    }
+    if (answer === true) throw new AuthError('revoked');
+    return undefined;
   }
 }
 
