@@ -24,6 +24,7 @@ export {
   type VerifierOptions,
 } from './options.js';
 export { globalIssuer, jwksUriOf, poolRegion, regionalIssuer } from './pools.js';
+export { singleHeaderValue } from './raw-headers.js';
 export {
   type AuthRules,
   type ClaimRule,
@@ -43,10 +44,12 @@ export type {
   TokenUse,
   VerifiedToken,
 } from './types.js';
+export { isVerifiedToken } from './verified-token.js';
 export { createVerifier, type HydrateReport, type Verifier } from './verifier.js';
 export {
   authErrorHeaders,
   type ChallengeOptions,
   quoteHeaderValue,
+  realmProblem,
   wwwAuthenticate,
 } from './www-authenticate.js';

@@ -26,6 +26,7 @@ import { type AuthRules, type CompiledRules, checkRules, compileRules } from './
 import { verifyRs256 } from './signature.js';
 import { DEFAULT_CACHE_ENTRIES, VerifiedTokenCache } from './token-cache.js';
 import type { CognitoClaims, JwtPayload, VerifiedToken } from './types.js';
+import { markVerified } from './verified-token.js';
 
 export interface HydrateReport {
   /** True when every configured pool has a usable key set. */
@@ -96,21 +97,23 @@ function freezeToken(
 ): VerifiedToken {
   const isMachine =
     checked.tokenUse === 'access' && checked.username === undefined && checked.sub === checked.clientId;
-  return Object.freeze({
-    token,
-    header: Object.freeze(decoded.header),
-    claims: Object.freeze(decoded.payload) as CognitoClaims,
-    sub: checked.sub,
-    tokenUse: checked.tokenUse,
-    clientId: checked.clientId,
-    username: checked.username,
-    groups: checked.groups,
-    scopes: checked.scopes,
-    isMachine,
-    issuer: entry.issuer,
-    userPoolId: entry.userPoolId,
-    expiresAt: new Date(exp * 1000),
-  });
+  return markVerified(
+    Object.freeze({
+      token,
+      header: Object.freeze(decoded.header),
+      claims: Object.freeze(decoded.payload) as CognitoClaims,
+      sub: checked.sub,
+      tokenUse: checked.tokenUse,
+      clientId: checked.clientId,
+      username: checked.username,
+      groups: checked.groups,
+      scopes: checked.scopes,
+      isMachine,
+      issuer: entry.issuer,
+      userPoolId: entry.userPoolId,
+      expiresAt: new Date(exp * 1000),
+    }),
+  );
 }
 
 class CognitoVerifier implements Verifier {

@@ -12,10 +12,32 @@ export interface ChallengeOptions {
   readonly includeDescription?: boolean;
 }
 
-/** Escape a value for an RFC 7230 quoted-string. */
+/** Escape a value for an RFC 7230 quoted-string. Anything outside printable ASCII is dropped. */
 export function quoteHeaderValue(value: string): string {
+  // Non-ASCII would make Node refuse the whole header (ERR_INVALID_CHAR), turning a 401 into a 500.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  return `"${value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/["\\]/g, '\\$&')}"`;
+  return `"${value.replace(/[^\u0020-\u007e]/g, '').replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** Longest realm accepted; it is repeated in every challenge. */
+const MAX_REALM_LENGTH = 256;
+
+/**
+ * Why a configured realm cannot be sent in a `WWW-Authenticate` header, or `undefined` when it can.
+ * Adapters call this at startup so a bad realm is a ConfigurationError, not a broken rejection on
+ * every request later.
+ *
+ * @example
+ * const problem = realmProblem(options.realm);
+ * if (problem !== undefined) throw new ConfigurationError(`realm ${problem}`);
+ */
+export function realmProblem(realm: unknown): string | undefined {
+  if (typeof realm !== 'string' || realm.length === 0) return 'must be a non-empty string';
+  if (realm.length > MAX_REALM_LENGTH) return `must be at most ${MAX_REALM_LENGTH} characters`;
+  if (!/^[\u0020-\u007e]+$/.test(realm) || /["\\]/.test(realm)) {
+    return 'must be printable ASCII without quotes or backslashes';
+  }
+  return undefined;
 }
 
 /**
