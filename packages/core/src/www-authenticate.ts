@@ -15,7 +15,6 @@ export interface ChallengeOptions {
 /** Escape a value for an RFC 7230 quoted-string. Anything outside printable ASCII is dropped. */
 export function quoteHeaderValue(value: string): string {
   // Non-ASCII would make Node refuse the whole header (ERR_INVALID_CHAR), turning a 401 into a 500.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   return `"${value.replace(/[^\u0020-\u007e]/g, '').replace(/["\\]/g, '\\$&')}"`;
 }
 
