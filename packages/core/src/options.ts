@@ -6,6 +6,7 @@
 import type { JwksEvent } from './events.js';
 import type { JwksFetchFunction } from './jwks-fetch.js';
 import { globalIssuer, jwksUriOf, jwksUriProblem, poolRegion, regionalIssuer } from './pools.js';
+import { DEFAULT_REVOCATION_TIMEOUT_MS } from './revocation.js';
 import type { TokenUse, VerifiedToken } from './types.js';
 
 export type TokenUseOption = TokenUse | 'any';
@@ -54,8 +55,16 @@ export interface VerifierOptions {
   readonly jwks?: JwksOptions;
   /** The verified-token cache; `false` turns it off. */
   readonly cache?: { readonly maxEntries?: number } | false;
-  /** A deny-list check run on every call (cached or not). Throwing counts as revoked. */
-  readonly isRevoked?: (token: VerifiedToken) => boolean | Promise<boolean>;
+  /**
+   * A deny-list check run on every call (cached or not), after the signature and claims passed.
+   * The answer rule fails closed: only `false`, `null` and `undefined` mean "not revoked"; any
+   * other value revokes (`true`, but also `1`, `'true'`, `'false'`, a found record). Promises and
+   * other thenables are awaited; a throw, a rejection or no answer within `revocationTimeoutMs`
+   * revokes. A revoked token is rejected with `revoked` (401).
+   */
+  readonly isRevoked?: (token: VerifiedToken) => unknown;
+  /** Deadline for an asynchronous `isRevoked` answer; past it the token counts as revoked. Default 3000. */
+  readonly revocationTimeoutMs?: number;
   /** Clock in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
   /** Operational events (JWKS fetches, refreshes, stale serving, kid misses). */
@@ -82,6 +91,7 @@ export interface ResolvedOptions {
   readonly clockTolerance: number;
   readonly maxTokenLength: number;
   readonly isRevoked: VerifierOptions['isRevoked'];
+  readonly revocationTimeoutMs: number;
   readonly now: () => number;
 }
 
@@ -95,6 +105,7 @@ const TOP_LEVEL = new Set([
   'jwks',
   'cache',
   'isRevoked',
+  'revocationTimeoutMs',
   'now',
   'onEvent',
 ]);
@@ -124,6 +135,14 @@ export function nonNegativeNumber(value: unknown, name: string, fallback: number
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
     fail(`${name} must be a number >= 0`);
+  return value;
+}
+
+function positiveTimeout(value: unknown): number {
+  if (value === undefined) return DEFAULT_REVOCATION_TIMEOUT_MS;
+  // setTimeout's range: a larger value would fire at once.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2_147_483_647)
+    fail('revocationTimeoutMs must be a number of milliseconds > 0');
   return value;
 }
 
@@ -208,6 +227,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     clockTolerance: nonNegativeNumber(options.clockToleranceSeconds, 'clockToleranceSeconds', 0),
     maxTokenLength,
     isRevoked: options.isRevoked,
+    revocationTimeoutMs: positiveTimeout(options.revocationTimeoutMs),
     now: options.now ?? Date.now,
   };
 }

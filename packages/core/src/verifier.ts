@@ -22,6 +22,7 @@ import {
   resolveOptions,
   type VerifierOptions,
 } from './options.js';
+import { checkRevocation } from './revocation.js';
 import { type AuthRules, type CompiledRules, checkRules, compileRules } from './rules.js';
 import { verifyRs256 } from './signature.js';
 import { DEFAULT_CACHE_ENTRIES, VerifiedTokenCache } from './token-cache.js';
@@ -204,7 +205,7 @@ class CognitoVerifier implements Verifier {
     }
     if (result instanceof Promise) {
       result.catch(() => {});
-      fail('verifySync() needs a synchronous isRevoked; use verify() with an async one');
+      fail('verifySync() needs a synchronous isRevoked (it returned a promise or thenable); use verify()');
     }
     return result;
   }
@@ -221,7 +222,7 @@ class CognitoVerifier implements Verifier {
     }
     const result = verified as unknown as VerifiedToken<C>;
     if (this.#options.isRevoked === undefined) return result;
-    const pending = this.#checkRevoked(verified);
+    const pending = checkRevocation(this.#options.isRevoked, verified, this.#options.revocationTimeoutMs);
     return pending === undefined ? result : pending.then(() => result, rejectAsAuthError);
   }
 
@@ -284,32 +285,6 @@ class CognitoVerifier implements Verifier {
     const verified = freezeToken(token, decoded, entry, checked, exp);
     this.#cache?.set(token, { token: verified, expiresAtMs: exp * 1000, jwksUri: entry.jwksUri, key });
     return verified;
-  }
-
-  /**
-   * Ask the deny-list. Returns nothing when it answered synchronously (a plain boolean), a promise
-   * when it is async. Fails closed: when the deny-list cannot answer, the token is not trusted.
-   */
-  #checkRevoked(token: VerifiedToken): Promise<void> | undefined {
-    const failed = (error: unknown) => new AuthError('revoked', { detail: 'isRevoked failed', cause: error });
-    let answer: unknown;
-    try {
-      answer = this.#options.isRevoked!(token);
-    } catch (error) {
-      throw failed(error);
-    }
-    if (answer instanceof Promise) {
-      return answer.then(
-        (revoked) => {
-          if (revoked === true) throw new AuthError('revoked');
-        },
-        (error: unknown) => {
-          throw failed(error);
-        },
-      );
-    }
-    if (answer === true) throw new AuthError('revoked');
-    return undefined;
   }
 }
 
