@@ -16,7 +16,8 @@ describe('parseBearer', () => {
     ['Bearer abc.def.ghi', 'abc.def.ghi'],
     ['bearer abc', 'abc'],
     ['BEARER abc', 'abc'],
-    ['  Bearer \t abc \t', 'abc'],
+    ['  Bearer   abc \t', 'abc'],
+    ['\tBearer abc', 'abc'],
     ['Bearer abc==', 'abc=='],
     ['Bearer a-b_c~d+e/f.g', 'a-b_c~d+e/f.g'],
   ])('extracts the token from %j', (header, token) => {
@@ -33,6 +34,11 @@ describe('parseBearer', () => {
     ['Bearer', 'invalid_request'],
     ['Bearer    ', 'invalid_request'],
     ['Bearer abc def', 'invalid_request'],
+    // RFC 9110 §11.4: one or more SP between the scheme and the credential, never a tab.
+    ['Bearer\tabc', 'invalid_request'],
+    ['Bearer \tabc', 'invalid_request'],
+    ['Bearer\t abc', 'invalid_request'],
+    ['Bearer abc\tdef', 'invalid_request'],
     ['Bearer abc,Bearer def', 'invalid_request'],
     ['Bearer a,b', 'invalid_request'],
     ['Bearerabc', 'missing_token'],

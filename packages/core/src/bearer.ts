@@ -3,7 +3,7 @@
  * adapters that read tokens elsewhere (cookies, query strings) share the same error mapping.
  *
  * This runs on every request, cached verification included, so it only checks the structure of the
- * header (scheme, exactly one credential, optional whitespace). The characters of the credential are
+ * header (scheme, exactly one credential, spaces only between them, optional whitespace around). The characters of the credential are
  * checked by the token decoder, which accepts nothing outside canonical base64url: a credential with
  * other characters is a malformed token (401), while a header that is not one credential is a
  * malformed request (400).
@@ -52,7 +52,11 @@ export function parseBearer(header: string | readonly string[] | undefined | nul
     throw new AuthError('missing_token', { detail: 'Authorization header with another scheme' });
   }
   let tokenStart = schemeEnd;
-  while (tokenStart < end && isWhitespace(header.charCodeAt(tokenStart))) tokenStart++;
+  // RFC 9110 §11.4: `auth-scheme 1*SP token68`; a tab there is not a separator we accept.
+  while (tokenStart < end && header.charCodeAt(tokenStart) === SPACE) tokenStart++;
+  if (tokenStart < end && header.charCodeAt(tokenStart) === TAB) {
+    throw new AuthError('invalid_request', { detail: 'tab between the scheme and the token' });
+  }
   if (tokenStart === end) throw new AuthError('invalid_request', { detail: 'Bearer scheme without a token' });
   const inner = whitespaceAt(header, tokenStart);
   if ((inner !== -1 && inner < end) || header.includes(',', tokenStart)) {

@@ -51,7 +51,9 @@ export function decodeJsonSegment(segment: string, what: string): Record<string,
 
 // A user pool signs with two keys, so almost every token carries one of a handful of identical
 // headers. Remembering the parsed form of the few we have seen skips a decode and a JSON.parse per
-// token; the bound keeps a flood of distinct headers from growing it.
+// token. The bound keeps a flood of distinct headers from growing it, and evicting the oldest entry
+// (rather than refusing new ones once full) means such a flood can only cost a decode per request
+// while it lasts, never disable the cache for good.
 const HEADER_CACHE = new Map<string, Record<string, unknown>>();
 const HEADER_CACHE_LIMIT = 64;
 
@@ -59,7 +61,10 @@ function decodeHeader(segment: string): Record<string, unknown> {
   const known = HEADER_CACHE.get(segment);
   if (known !== undefined) return known;
   const header = Object.freeze(decodeJsonSegment(segment, 'header'));
-  if (HEADER_CACHE.size < HEADER_CACHE_LIMIT && segment.length <= 512) HEADER_CACHE.set(segment, header);
+  if (segment.length <= 512) {
+    if (HEADER_CACHE.size >= HEADER_CACHE_LIMIT) HEADER_CACHE.delete(HEADER_CACHE.keys().next().value!);
+    HEADER_CACHE.set(segment, header);
+  }
   return header;
 }
 

@@ -1,0 +1,49 @@
+/**
+ * JOSE header policy beyond alg/kid: members Cognito never sends and we cannot honour are refused,
+ * and the parsed-header cache cannot be disabled by a flood of distinct headers.
+ */
+import { createVerifier, decodeToken } from '@cognito-gate/core';
+import { describe, expect, it } from 'vitest';
+import { accessClaims, b64, CLIENT_ID, makeKey, NOW, POOL_ID, signJwt } from '../support/signer.js';
+
+const key = makeKey('key-1');
+const verifier = createVerifier({
+  userPoolId: POOL_ID,
+  clientId: CLIENT_ID,
+  jwks: { keys: { keys: [key.jwk] }, fetch: false },
+  now: () => NOW * 1000,
+});
+const signed = (header: Record<string, unknown>) =>
+  signJwt({ kid: 'key-1', alg: 'RS256', ...header }, accessClaims(), key);
+
+describe('header members', () => {
+  it.each([
+    ['typ as a number', { typ: 1 }],
+    ['typ as an object', { typ: { JWT: true } }],
+    ['typ as null', { typ: null }],
+    ['cty JWT (a nested token)', { cty: 'JWT' }],
+    ['any cty', { cty: 'json' }],
+  ])('a signed token with %s → malformed_token', async (_name, header) => {
+    await expect(verifier.verify(signed(header))).rejects.toMatchObject({ code: 'malformed_token' });
+  });
+
+  it('a string typ is accepted (RFC 7519 makes it advisory)', async () => {
+    await expect(verifier.verify(signed({ typ: 'JWT' }))).resolves.toMatchObject({ tokenUse: 'access' });
+  });
+});
+
+describe('the parsed-header cache', () => {
+  it('keeps caching the headers in use after a flood of distinct junk headers', () => {
+    const good = signed({});
+    for (let i = 0; i < 500; i++) {
+      try {
+        decodeToken(`${b64({ alg: 'RS256', kid: `junk-${i}` })}.${b64({})}.AAAA`);
+      } catch {
+        // only the side effect on the cache matters here
+      }
+    }
+    // A cached header is returned as the same frozen object on every decode.
+    const first = decodeToken(good).header;
+    expect(decodeToken(good).header).toBe(first);
+  });
+});
