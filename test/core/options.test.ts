@@ -1,5 +1,6 @@
 import { ConfigurationError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
+import { accessClaims, CLIENT_ID, makeKey, NOW, signJwt } from '../support/signer.js';
 
 const base = { userPoolId: 'us-east-1_Abc123', clientId: 'client' };
 
@@ -73,5 +74,40 @@ describe('createVerifier option validation', () => {
     expect(createVerifier({ ...base, jwks: { uri: 'https://keys.example/jwks.json' } }).jwksUris).toEqual([
       'https://keys.example/jwks.json',
     ]);
+  });
+});
+
+describe('issuer hosts per AWS partition', () => {
+  it.each([
+    ['cn-north-1_Abc123', 'amazonaws.com.cn'],
+    ['cn-northwest-1_Abc123', 'amazonaws.com.cn'],
+    ['us-gov-west-1_Abc123', 'amazonaws.com'],
+    ['eu-west-1_Abc123', 'amazonaws.com'],
+  ])('%s issues tokens from cognito-idp.<region>.%s', (userPoolId, domain) => {
+    const region = userPoolId.slice(0, userPoolId.indexOf('_'));
+    expect(createVerifier({ userPoolId, clientId: null }).jwksUris).toEqual([
+      `https://cognito-idp.${region}.${domain}/${userPoolId}/.well-known/jwks.json`,
+      `https://issuer-cognito-idp.${region}.${domain}/${userPoolId}/.well-known/jwks.json`,
+    ]);
+  });
+
+  it('a China pool verifies its .com.cn issuer and refuses the .com spelling', async () => {
+    const key = makeKey('cn-key');
+    const userPoolId = 'cn-north-1_Abc123';
+    const v = createVerifier({
+      userPoolId,
+      clientId: CLIENT_ID,
+      jwks: { keys: { keys: [key.jwk] }, fetch: false },
+      now: () => NOW * 1000,
+    });
+    const sign = (iss: string) => signJwt({ kid: 'cn-key', alg: 'RS256' }, accessClaims({ iss }), key);
+    await expect(
+      v.verify(sign(`https://cognito-idp.cn-north-1.amazonaws.com.cn/${userPoolId}`)),
+    ).resolves.toMatchObject({ userPoolId });
+    await expect(
+      v.verify(sign(`https://cognito-idp.cn-north-1.amazonaws.com/${userPoolId}`)),
+    ).rejects.toMatchObject({
+      code: 'invalid_issuer',
+    });
   });
 });

@@ -30,6 +30,14 @@ describe('createTestIssuer', () => {
     expect(issuer.issuer).toBe('https://cognito-idp.eusc-de-east-1.amazonaws.com/eusc-de-east-1_Abc123');
   });
 
+  it('uses the China partition domain for cn- regions', async () => {
+    const issuer = await createTestIssuer({ userPoolId: 'cn-north-1_Abc123', clientId: 'myclient' });
+    expect(issuer.issuer).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Abc123');
+    expect(issuer.globalIssuer).toBe(
+      'https://issuer-cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Abc123',
+    );
+  });
+
   it('refuses a pool ID without a region prefix unless a region is given', async () => {
     await expect(createTestIssuer({ userPoolId: 'NoRegion' })).rejects.toThrow(/options\.region/);
     await expect(createTestIssuer({ userPoolId: 'NoRegion', region: 'eu-west-1' })).resolves.toMatchObject({

@@ -57,7 +57,8 @@ Options
   -h, --help              show this help
 
 Without --jwks-file or --jwks-uri the keys come from the pool's endpoint,
-https://cognito-idp.<region>.amazonaws.com/<user-pool-id>/.well-known/jwks.json.
+https://cognito-idp.<region>.amazonaws.com/<user-pool-id>/.well-known/jwks.json
+(amazonaws.com.cn in the China regions).
 ${TOKEN_NOTE}
 
 Exit codes: 0 valid, 1 rejected, 2 usage error.

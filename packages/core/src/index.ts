@@ -23,7 +23,7 @@ export {
   type TokenUseOption,
   type VerifierOptions,
 } from './options.js';
-export { globalIssuer, jwksUriOf, poolRegion, regionalIssuer } from './pools.js';
+export { globalIssuer, jwksUriOf, partitionDomain, poolRegion, regionalIssuer } from './pools.js';
 export { singleHeaderValue } from './raw-headers.js';
 export {
   type AuthRules,

@@ -11,14 +11,23 @@ export function poolRegion(userPoolId: string): string | undefined {
   return POOL_ID.exec(userPoolId)?.[1];
 }
 
-/** `https://cognito-idp.{region}.amazonaws.com/{userPoolId}` */
-export function regionalIssuer(userPoolId: string, region: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+/**
+ * The DNS suffix of a region's partition: the China regions (`aws-cn`) live under
+ * `amazonaws.com.cn`; the other partitions we know Cognito issuers for (commercial, GovCloud) under
+ * `amazonaws.com`. Anything else can be configured with an explicit `jwksUri`.
+ */
+export function partitionDomain(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
-/** `https://issuer-cognito-idp.{region}.amazonaws.com/{userPoolId}` */
+/** `https://cognito-idp.{region}.{partition domain}/{userPoolId}` */
+export function regionalIssuer(userPoolId: string, region: string): string {
+  return `https://cognito-idp.${region}.${partitionDomain(region)}/${userPoolId}`;
+}
+
+/** `https://issuer-cognito-idp.{region}.{partition domain}/{userPoolId}` */
 export function globalIssuer(userPoolId: string, region: string): string {
-  return `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  return `https://issuer-cognito-idp.${region}.${partitionDomain(region)}/${userPoolId}`;
 }
 
 /** Where an issuer publishes its keys. */

@@ -94,8 +94,10 @@ class CognitoTestIssuer implements TestIssuer {
     this.userPoolId = userPoolId;
     this.region = region;
     this.clientId = options.clientId ?? 'testclient0000000000000001';
-    this.issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-    this.globalIssuer = `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+    // The DNS suffix follows the partition: the China regions are under amazonaws.com.cn.
+    const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    this.issuer = `https://cognito-idp.${region}.${domain}/${userPoolId}`;
+    this.globalIssuer = `https://issuer-cognito-idp.${region}.${domain}/${userPoolId}`;
     this.user = Object.freeze({
       sub: options.user?.sub ?? randomUUID(),
       username: options.user?.username ?? 'testuser',
