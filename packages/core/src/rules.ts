@@ -4,6 +4,7 @@
  * run on every request, cached verification or not.
  */
 import { AuthError } from './errors.js';
+import { deepFreeze } from './immutable.js';
 import { fail } from './options.js';
 import type { TokenUse, VerifiedToken } from './types.js';
 
@@ -72,7 +73,9 @@ function requirement(value: Requirement | undefined, name: string): CompiledRequ
 }
 
 /**
- * Validate rules once; pass the result to `verify` on every request.
+ * Validate rules once; pass the result to `verify` on every request. The rules object is deeply
+ * frozen in the process (a compiled form never drifts from its source): build a new object to
+ * change a route's rules.
  *
  * @example
  * const adminsOnly = compileRules({ groups: 'admin', scopes: { anyOf: ['orders/read', 'orders/admin'] } });
@@ -109,7 +112,9 @@ export function compileRules(rules: AuthRules | CompiledRules): CompiledRules {
     tokenUse: raw.tokenUse === 'any' ? undefined : raw.tokenUse,
   }) as unknown as CompiledRules;
   compiledSet.add(compiled);
-  compiledFor.set(rules, compiled);
+  // The compiled form is remembered per object, so the object itself is frozen: a later edit
+  // throws (ESM is strict mode) instead of being silently ignored for every request after it.
+  compiledFor.set(deepFreeze(rules), compiled);
   return compiled;
 }
 

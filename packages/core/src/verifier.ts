@@ -11,6 +11,7 @@ import type { DecodedToken } from './decode.js';
 import { decodeToken } from './decode.js';
 import { AuthError, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
+import { deepFreeze, ImmutableDate } from './immutable.js';
 import { type ImportedKey, importJwks } from './jwk.js';
 import { type HydrateResult, JwksCache } from './jwks-cache.js';
 import {
@@ -101,8 +102,8 @@ function freezeToken(
   return markVerified(
     Object.freeze({
       token,
-      header: Object.freeze(decoded.header),
-      claims: Object.freeze(decoded.payload) as CognitoClaims,
+      header: deepFreeze(decoded.header),
+      claims: deepFreeze(decoded.payload) as CognitoClaims,
       sub: checked.sub,
       tokenUse: checked.tokenUse,
       clientId: checked.clientId,
@@ -112,7 +113,7 @@ function freezeToken(
       isMachine,
       issuer: entry.issuer,
       userPoolId: entry.userPoolId,
-      expiresAt: new Date(exp * 1000),
+      expiresAt: Object.freeze(new ImmutableDate(exp * 1000)),
     }),
   );
 }
