@@ -17,6 +17,7 @@ function endpoint(initial: { keys: unknown[] }) {
   const state = {
     document: initial as unknown,
     status: 200,
+    headers: {} as Record<string, string>,
     failWith: undefined as Error | undefined,
     requests: 0,
     gate: undefined as Promise<void> | undefined,
@@ -25,7 +26,7 @@ function endpoint(initial: { keys: unknown[] }) {
     state.requests++;
     if (state.gate !== undefined) await state.gate;
     if (state.failWith !== undefined) throw state.failWith;
-    return new Response(JSON.stringify(state.document), { status: state.status });
+    return new Response(JSON.stringify(state.document), { status: state.status, headers: state.headers });
   };
   return { state, fetch };
 }
@@ -96,9 +97,26 @@ describe('JWKS cache', () => {
     const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
     await verifier.verify(tokenFor(keyA));
     server.state.document = { keys: [keyB.jwk, keyA.jwk] };
-    clock.now += 10_000; // the cold fetch itself opened a cooldown window
+    clock.now += 1000; // well inside the cooldown: only kid-miss refetches count against it
     await expect(verifier.verify(tokenFor(keyB))).resolves.toBeDefined();
     expect(server.state.requests).toBe(2);
+    expect(verifier.verifySync(tokenFor(keyB)).tokenUse).toBe('access');
+  });
+
+  it('a rotated key right after a background refresh is accepted at once, with one refetch', async () => {
+    const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
+    const token = tokenFor(keyA, accessClaims({ exp: NOW + 100_000 }));
+    await verifier.verify(token);
+    clock.now += HOUR + 1;
+    await verifier.verify(token); // starts the TTL refresh
+    await settle();
+    expect(server.state.requests).toBe(2);
+    server.state.document = { keys: [keyA.jwk, keyB.jwk] };
+    clock.now += 500;
+    await expect(
+      verifier.verify(tokenFor(keyB, accessClaims({ exp: NOW + 100_000 }))),
+    ).resolves.toBeDefined();
+    expect(server.state.requests).toBe(3);
   });
 
   it('stops trusting a key that left the JWKS once the refreshed set is in (after the TTL)', async () => {
@@ -178,6 +196,121 @@ describe('JWKS cache', () => {
     expect(server.state.requests).toBe(2);
     expect(await codeOf(verifier.verify(tokenFor(keyA)))).toBe('jwks_unavailable');
     expect(server.state.requests).toBe(2);
+  });
+
+  describe('what a JWKS status means', () => {
+    it.each([403, 404, 410])(
+      'a %i means this issuer has no keys: 401 unknown_key, fetched at most once per cooldown',
+      async (status) => {
+        const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
+        server.state.status = status;
+        const tokens = Array.from({ length: 20 }, () => tokenFor(keyA));
+        for (const token of tokens) {
+          const error = await verifier.verify(token).catch((e: AuthError) => e);
+          expect(error).toMatchObject({ code: 'unknown_key', status: 401 });
+        }
+        expect(server.state.requests).toBe(1);
+        clock.now += 10_001;
+        expect(await codeOf(verifier.verify(tokens[0]!))).toBe('unknown_key');
+        expect(server.state.requests).toBe(2);
+        expect(verifier.hydrate()).resolves.toMatchObject({ ok: false });
+      },
+    );
+
+    it('an unsigned token naming the global issuer of a pool without replication is a 401, not an outage', async () => {
+      const fetch = async (url: string) =>
+        url.includes('issuer-cognito-idp.')
+          ? new Response('{"message":"Forbidden"}', { status: 403 })
+          : new Response(JSON.stringify({ keys: [keyA.jwk] }));
+      const verifier = createVerifier({
+        userPoolId: POOL_ID,
+        clientId: CLIENT_ID,
+        now: () => NOW * 1000,
+        jwks: { fetch },
+      });
+      const forged = `${Buffer.from('{"alg":"RS256","kid":"nope"}').toString('base64url')}.${Buffer.from(
+        JSON.stringify(
+          accessClaims({ iss: `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL_ID}` }),
+        ),
+      ).toString('base64url')}.AAAA`;
+      expect(await codeOf(verifier.verify(forged))).toBe('unknown_key');
+      await expect(verifier.verify(tokenFor(keyA))).resolves.toBeDefined();
+    });
+
+    it.each([429, 408, 500, 502, 503])(
+      'a %i stays an outage (503) and honours the server Retry-After',
+      async (status) => {
+        const { clock, server, verifier } = setup({ keys: [keyA.jwk] });
+        server.state.status = status;
+        server.state.headers = { 'retry-after': '42' };
+        const error = await verifier.verify(tokenFor(keyA)).catch((e: AuthError) => e);
+        expect(error).toMatchObject({ code: 'jwks_unavailable', status: 503, retryAfterSeconds: 42 });
+        const requests = server.state.requests;
+        // The server asked for 42 s: no new attempt before then, even past our 10 s cooldown.
+        clock.now += 30_000;
+        expect(await codeOf(verifier.verify(tokenFor(keyA)))).toBe('jwks_unavailable');
+        expect(server.state.requests).toBe(requests);
+        clock.now += 13_000;
+        server.state.status = 200;
+        await expect(verifier.verify(tokenFor(keyA))).resolves.toBeDefined();
+      },
+    );
+
+    it('a Retry-After date is honoured, and absurd values are bounded', async () => {
+      const { server, verifier } = setup({ keys: [keyA.jwk] });
+      server.state.status = 429;
+      server.state.headers = { 'retry-after': new Date(NOW * 1000 + 90_000).toUTCString() };
+      expect(await verifier.verify(tokenFor(keyA)).catch((e: AuthError) => e.retryAfterSeconds)).toBe(90);
+      const other = setup({ keys: [keyA.jwk] });
+      other.server.state.status = 503;
+      other.server.state.headers = { 'retry-after': '99999999' };
+      expect(await other.verifier.verify(tokenFor(keyA)).catch((e: AuthError) => e.retryAfterSeconds)).toBe(
+        300,
+      );
+      for (const junk of ['-5', 'soon', '1e3', '']) {
+        const s = setup({ keys: [keyA.jwk] });
+        s.server.state.status = 503;
+        s.server.state.headers = { 'retry-after': junk };
+        expect(await s.verifier.verify(tokenFor(keyA)).catch((e: AuthError) => e.retryAfterSeconds)).toBe(10);
+      }
+    });
+  });
+
+  it('keeps unchanged keys across refreshes, and with them the verified-token cache', async () => {
+    const { clock, server, verifier } = setup({ keys: [keyA.jwk, keyB.jwk] });
+    const token = tokenFor(keyA, accessClaims({ exp: NOW + 100_000 }));
+    const first = await verifier.verify(token);
+    for (let i = 0; i < 3; i++) {
+      clock.now += HOUR + 1;
+      await verifier.verify(token);
+      await settle();
+    }
+    expect(server.state.requests).toBe(4);
+    // A cache hit hands back the very object the first verification produced.
+    expect(await verifier.verify(token)).toBe(first);
+    // New material under the same kid is a different key: the cached result is dropped.
+    const rotated = makeKey('key-a');
+    server.state.document = { keys: [rotated.jwk, keyB.jwk] };
+    clock.now += HOUR + 1;
+    await verifier.verify(token).catch(() => undefined);
+    await settle();
+    expect(await codeOf(verifier.verify(token))).toBe('invalid_signature');
+  });
+
+  it('with preferFetched, shipped keys stop counting once a fetched set is in', async () => {
+    const shipped = { keys: [keyA.jwk, keyB.jwk] };
+    const plain = setup({ keys: [keyB.jwk] }, { jwks: { keys: shipped } });
+    const preferring = setup({ keys: [keyB.jwk] }, { jwks: { keys: shipped, preferFetched: true } });
+    for (const { verifier } of [plain, preferring]) {
+      await expect(verifier.verify(tokenFor(keyA))).resolves.toBeDefined();
+      expect((await verifier.hydrate()).ok).toBe(true);
+    }
+    // Default: a shipped key stays trusted even though the pool no longer publishes it.
+    await expect(plain.verifier.verify(tokenFor(keyA, accessClaims({ jti: 'x' })))).resolves.toBeDefined();
+    expect(await codeOf(preferring.verifier.verify(tokenFor(keyA, accessClaims({ jti: 'x' }))))).toBe(
+      'unknown_key',
+    );
+    await expect(preferring.verifier.verify(tokenFor(keyB))).resolves.toBeDefined();
   });
 
   it('skips bad members but keeps the rest of the set', async () => {

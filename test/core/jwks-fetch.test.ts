@@ -118,14 +118,37 @@ describe('JWKS fetch over loopback', () => {
     },
   );
 
+  it('holds the deadline even when a custom fetch ignores the abort signal', async () => {
+    const hanging = (_url: string, _init: RequestInit) => new Promise<Response>(() => {});
+    const slowBody = async () =>
+      new Response(
+        new ReadableStream({
+          pull: () => new Promise(() => {}),
+        }),
+      );
+    for (const fetch of [hanging, slowBody]) {
+      const v = verifier({ fetch, timeoutMs: 100 });
+      const { code, ms } = await outcome(v);
+      expect(code).toBe('jwks_unavailable');
+      expect(ms).toBeLessThan(1000);
+      v.close();
+    }
+  });
+
   it('does not follow redirects', async () => {
     await server.setFault({ type: 'redirect', location: other.jwksUri });
     expect((await outcome(verifier())).code).toBe('jwks_unavailable');
     expect(other.requestCount).toBe(0);
   });
 
+  it('404 over loopback → unknown_key (401): the issuer publishes no keys', async () => {
+    await server.setFault({ type: 'status', status: 404 });
+    expect((await outcome(verifier())).code).toBe('unknown_key');
+    expect(server.requestCount).toBe(1);
+  });
+
   it.each([
-    ['404', { type: 'status', status: 404 } as const, 1],
+    ['429', { type: 'status', status: 429 } as const, 1],
     ['503 (retried once)', { type: 'status', status: 503 } as const, 2],
     ['an HTML page', { type: 'html' } as const, 1],
     ['malformed JSON', { type: 'malformed' } as const, 1],

@@ -248,6 +248,26 @@ describe('createVerifier().verifySync', () => {
     expect(v.verifySync(t).tokenUse).toBe('access');
   });
 
+  it('says unknown_key, as verify() does, for a kid missing from a loaded key set', async () => {
+    const other = makeKey('key-other');
+    const stranger = signJwt({ kid: 'key-other', alg: 'RS256' }, accessClaims(), other);
+    expect(() => verifier().verifySync(stranger)).toThrow(expect.objectContaining({ code: 'unknown_key' }));
+    let fetches = 0;
+    const fetching = verifier({
+      jwks: {
+        fetch: async () => {
+          fetches++;
+          return new Response(JSON.stringify(jwks));
+        },
+      },
+    });
+    await fetching.hydrate();
+    expect(() => fetching.verifySync(stranger)).toThrow(expect.objectContaining({ code: 'unknown_key' }));
+    await expect(fetching.verify(stranger)).rejects.toMatchObject({ code: 'unknown_key' });
+    // hydrate fetched both issuer forms; the unknown kid cost one refetch, shared by both calls.
+    expect(fetches).toBe(3);
+  });
+
   it('runs a synchronous isRevoked, and refuses an async one loudly', () => {
     expect(() => verifier({ isRevoked: () => true }).verifySync(token(accessClaims()))).toThrow(
       expect.objectContaining({ code: 'revoked' }),

@@ -14,16 +14,61 @@ export interface JwksFetchSettings {
   readonly maxBytes: number;
   /** Aborts the download early (verifier closed). */
   readonly signal?: AbortSignal;
+  /** Clock for HTTP-date `Retry-After` values. Default `Date.now`. */
+  readonly now?: () => number;
 }
+
+/**
+ * What a failed download says about the issuer: `absent` (the URL answered 403, 404 or 410: this
+ * issuer publishes no keys, e.g. the global issuer of a pool without multi-Region replication) or
+ * `outage` (network error, timeout, 408, 429, 5xx, a broken body: keys may exist but we cannot
+ * get them now).
+ */
+export type JwksFailureKind = 'absent' | 'outage';
+
+const ABSENT_STATUSES = new Set([403, 404, 410]);
+/** Longest server-requested pause we honour; a hostile or broken value cannot park us for days. */
+export const MAX_RETRY_AFTER_SECONDS = 300;
 
 export class JwksFetchError extends Error {
   override readonly name = 'JwksFetchError';
   /** Worth one more attempt (network error or 5xx). */
   readonly retryable: boolean;
-  constructor(message: string, retryable: boolean, cause?: unknown) {
+  readonly kind: JwksFailureKind;
+  /** The server's `Retry-After`, in whole seconds (1…300), when it sent a usable one. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    message: string,
+    retryable: boolean,
+    cause?: unknown,
+    details: { kind?: JwksFailureKind; retryAfterSeconds?: number | undefined } = {},
+  ) {
     super(message, cause === undefined ? undefined : { cause });
     this.retryable = retryable;
+    this.kind = details.kind ?? 'outage';
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
+}
+
+/**
+ * RFC 9110 §10.2.3 `Retry-After`: delay-seconds or an HTTP date, as whole seconds from `nowMs`,
+ * bounded to 1…300; `undefined` when absent or unusable.
+ *
+ * @example
+ * retryAfterSeconds('120', Date.now()) // 120
+ */
+export function retryAfterSeconds(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  let seconds: number;
+  if (/^\d{1,10}$/.test(text)) seconds = Number(text);
+  else {
+    const at = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(at)) return undefined;
+    seconds = Math.ceil((at - nowMs) / 1000);
+  }
+  if (seconds <= 0) return undefined;
+  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
 }
 
 /**
@@ -69,7 +114,11 @@ async function attempt(url: string, settings: JwksFetchSettings, signal: AbortSi
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => {});
-    throw new JwksFetchError(`JWKS endpoint answered ${response.status}`, response.status >= 500);
+    const status = response.status;
+    throw new JwksFetchError(`JWKS endpoint answered ${status}`, status >= 500, undefined, {
+      kind: ABSENT_STATUSES.has(status) ? 'absent' : 'outage',
+      retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after'), (settings.now ?? Date.now)()),
+    });
   }
   let text: string;
   try {
@@ -94,19 +143,39 @@ async function attempt(url: string, settings: JwksFetchSettings, signal: AbortSi
  *   { fetch, timeoutMs: 3000, maxBytes: 512 * 1024 });
  */
 export async function fetchJwks(url: string, settings: JwksFetchSettings): Promise<unknown> {
-  const deadline = AbortSignal.timeout(settings.timeoutMs);
-  const signal = settings.signal === undefined ? deadline : AbortSignal.any([deadline, settings.signal]);
-  try {
+  const deadline = new AbortController();
+  const signal =
+    settings.signal === undefined ? deadline.signal : AbortSignal.any([deadline.signal, settings.signal]);
+  const timedOut = () => new JwksFetchError(`JWKS fetch timed out after ${settings.timeoutMs} ms`, false);
+  // The deadline is enforced here, not only through the signal: a custom fetch (or a body stream)
+  // that ignores the signal must not keep verifications waiting past timeoutMs.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expiry = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      deadline.abort();
+      reject(timedOut());
+    }, settings.timeoutMs);
+  });
+  const work = async (): Promise<unknown> => {
     try {
-      return await attempt(url, settings, signal);
+      try {
+        return await attempt(url, settings, signal);
+      } catch (error) {
+        if (!(error instanceof JwksFetchError) || !error.retryable || signal.aborted) throw error;
+        return await attempt(url, settings, signal);
+      }
     } catch (error) {
-      if (!(error instanceof JwksFetchError) || !error.retryable || signal.aborted) throw error;
-      return await attempt(url, settings, signal);
+      if (deadline.signal.aborted) throw timedOut();
+      if (error instanceof JwksFetchError) throw error;
+      throw new JwksFetchError('JWKS fetch failed', false, error);
     }
-  } catch (error) {
-    if (deadline.aborted)
-      throw new JwksFetchError(`JWKS fetch timed out after ${settings.timeoutMs} ms`, false, error);
-    if (error instanceof JwksFetchError) throw error;
-    throw new JwksFetchError('JWKS fetch failed', false, error);
+  };
+  const running = work();
+  // Whatever the abandoned attempt does later must not surface as an unhandled rejection.
+  running.catch(() => {});
+  try {
+    return await Promise.race([running, expiry]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -23,8 +23,18 @@ export interface PoolOptions {
 export interface JwksOptions {
   /** Override the JWKS URL for every pool (local emulators, tests). */
   readonly uri?: string;
-  /** A JWKS shipped with the code (`{ keys: [...] }` or a bare array); used before any fetch. */
+  /**
+   * A JWKS shipped with the code (`{ keys: [...] }` or a bare array); used before any fetch. By
+   * default a shipped key stays trusted for as long as the code runs, even after the pool stops
+   * publishing it (a retired or compromised key keeps verifying): set `preferFetched` to let the
+   * fetched set replace the shipped one once it is in.
+   */
   readonly keys?: unknown;
+  /**
+   * Consult `keys` only while a URL has no usable fetched set (cold start, endpoint down past
+   * max-stale). Default false: shipped keys are always consulted.
+   */
+  readonly preferFetched?: boolean;
   /** Refresh known keys after this long. Default 3600. */
   readonly ttlSeconds?: number;
   /** Keep serving known keys this long after the TTL while refreshes fail. Default 86400. */
@@ -119,6 +129,7 @@ const JWKS_KEYS = new Set([
   'maxBytes',
   'cooldownSeconds',
   'fetch',
+  'preferFetched',
 ]);
 
 export function fail(message: string): never {

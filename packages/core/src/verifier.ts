@@ -148,6 +148,7 @@ class CognitoVerifier implements Verifier {
       maxBytes: nonNegativeNumber(jwks.maxBytes, 'jwks.maxBytes', 512 * 1024),
       fetch: jwks.fetch ?? ((url, init) => globalThis.fetch(url, init)),
       preloaded,
+      preferFetched: preferFetched(jwks.preferFetched),
       now: this.#options.now,
       onEvent: options.onEvent,
       onKeysRemoved: (kids) => this.#cache?.purgeKids(kids),
@@ -269,6 +270,10 @@ class CognitoVerifier implements Verifier {
     if (!mayWait) {
       // Start loading so a later call succeeds; this one cannot wait for it.
       this.#jwks.resolve(entry.jwksUri, kid).catch(() => {});
+      // With a usable key set loaded, a missing kid is the token's problem, as verify() says.
+      if (this.#jwks.hasUsableKeys(entry.jwksUri)) {
+        throw new AuthError('unknown_key', { detail: 'kid not in the loaded JWKS' });
+      }
       throw new AuthError('jwks_unavailable', {
         detail: 'key not loaded yet; use verify() or hydrate() first',
       });
@@ -310,6 +315,12 @@ function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undef
 }
 
 const CACHE_KEYS = new Set(['maxEntries']);
+
+function preferFetched(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail('jwks.preferFetched must be a boolean');
+  return value;
+}
 
 /**
  * Create a verifier for one or more Cognito user pools. Options are validated now; a mistake
