@@ -236,12 +236,23 @@ describe('verify explains every rejection, exit code 1', () => {
     expect(down.explanation).toBe(`could not load the JWKS from ${url}: JWKS request failed`);
   });
 
-  it('jwks_unavailable: a 4xx from Cognito hints at the pool id and region', async () => {
+  it('unknown_key: a 404 from Cognito means the issuer has no keys, with a hint at the pool id and region', async () => {
     const body = await rejection(await f.issuer.accessToken(), [], poolArgs(), {
       fetch: async () => new Response('{"message":"not found"}', { status: 404 }),
     });
+    expect(body).toMatchObject({ code: 'unknown_key', status: 401 });
     expect(body.explanation).toBe(
-      `could not load the JWKS from ${f.issuer.issuer}/.well-known/jwks.json: JWKS endpoint answered 404 (check the user pool id and its region)`,
+      `${f.issuer.issuer}/.well-known/jwks.json publishes no keys: issuer publishes no keys (JWKS endpoint answered 404) (check the user pool id and its region)`,
+    );
+  });
+
+  it('jwks_unavailable: a 429 from Cognito is an outage', async () => {
+    const body = await rejection(await f.issuer.accessToken(), [], poolArgs(), {
+      fetch: async () => new Response('{"message":"slow down"}', { status: 429 }),
+    });
+    expect(body).toMatchObject({ code: 'jwks_unavailable', status: 503 });
+    expect(body.explanation).toBe(
+      `could not load the JWKS from ${f.issuer.issuer}/.well-known/jwks.json: JWKS endpoint answered 429`,
     );
   });
 });

@@ -132,13 +132,22 @@ function timeClaim(name: string, ctx: ExplainContext, what: string): string {
   return `${what} ${iso} (${name}), ${relativeTime(value as number, ctx.nowMs)}${toleranceNote(ctx.expected)}`;
 }
 
+function poolHint(reason: string, source: string): string {
+  // 408 and 429 are about load, not about a wrong pool.
+  return /answered 4(?!08|29)\d\d/.test(reason) && source.includes('cognito-idp.')
+    ? ' (check the user pool id and its region)'
+    : '';
+}
+
 function jwksUnavailable(error: AuthError, { jwks }: ExplainContext): string {
   const reason = error.detail ?? 'no usable key set';
-  const hint =
-    /answered 4\d\d/.test(reason) && jwks.source.includes('cognito-idp.')
-      ? ' (check the user pool id and its region)'
-      : '';
-  return `could not load the JWKS from ${jwks.source}: ${reason}${hint}`;
+  return `could not load the JWKS from ${jwks.source}: ${reason}${poolHint(reason, jwks.source)}`;
+}
+
+/** A 403/404/410 from the JWKS URL: the issuer publishes no keys, so no token of it can verify. */
+function noKeys(error: AuthError, { jwks }: ExplainContext): string {
+  const reason = error.detail ?? '';
+  return `${jwks.source} publishes no keys: ${reason}${poolHint(reason, jwks.source)}`;
 }
 
 /**
@@ -155,7 +164,9 @@ export function explainRejection(error: AuthError, ctx: ExplainContext): string 
     case 'unsupported_algorithm':
       return `alg is ${show(claim(ctx.token.header, 'alg'))} but Cognito user pools sign with RS256 only`;
     case 'unknown_key':
-      return unknownKey(ctx);
+      return error.detail?.startsWith('issuer publishes no keys') === true
+        ? noKeys(error, ctx)
+        : unknownKey(ctx);
     case 'invalid_key':
       return `key ${kid} in the JWKS (${ctx.jwks.source}) is refused: ${error.detail ?? 'it fails the key policy'}`;
     case 'invalid_signature':
