@@ -220,6 +220,22 @@ describe('createVerifier().verify', () => {
   });
 });
 
+describe('a clock that lies', () => {
+  it.each([
+    ['NaN', Number.NaN],
+    ['undefined', undefined],
+    ['a numeric string', String(NOW * 1000)],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+  ])('a now() answering %s rejects every token (fail closed) with an AuthError', async (_name, value) => {
+    const v = verifier({ now: () => value as number });
+    const t = token(accessClaims());
+    const error = await v.verify(t).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(() => v.verifySync(t)).toThrow(AuthError);
+  });
+});
+
 describe('createVerifier().verifySync', () => {
   it('verifies with loaded keys and applies rules', () => {
     const v = verifier();

@@ -3,6 +3,8 @@
  * reads. Everything is checked once, at creation, with messages that name the option; a typo in an
  * option name fails loudly instead of silently weakening verification.
  */
+
+import { AuthError } from './errors.js';
 import type { JwksEvent } from './events.js';
 import type { JwksFetchFunction } from './jwks-fetch.js';
 import { globalIssuer, jwksUriOf, jwksUriProblem, poolRegion, regionalIssuer } from './pools.js';
@@ -157,6 +159,20 @@ function positiveTimeout(value: unknown): number {
   return value;
 }
 
+/**
+ * An injected clock whose every reading is checked: a clock answering NaN or a string would make
+ * every time comparison false, so `exp` would never pass. A bad reading rejects the token instead.
+ */
+function checkedClock(now: () => number): () => number {
+  return function checkedNow() {
+    const value = now();
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new AuthError('expired', { detail: 'the now() clock returned a non-finite number' });
+    }
+    return value;
+  };
+}
+
 function clientSet(value: unknown, where: string): ReadonlySet<string> | null {
   if (value === null) return null;
   if (value === undefined) {
@@ -239,6 +255,6 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     maxTokenLength,
     isRevoked: options.isRevoked,
     revocationTimeoutMs: positiveTimeout(options.revocationTimeoutMs),
-    now: options.now ?? Date.now,
+    now: options.now === undefined ? Date.now : checkedClock(options.now),
   };
 }
