@@ -135,6 +135,25 @@ describe('JWKS fetch over loopback', () => {
     }
   });
 
+  it('a custom fetch that answers nonsense or throws oddly ends in jwks_unavailable, never a TypeError', async () => {
+    const answers: Array<() => unknown> = [
+      () => undefined,
+      () => null,
+      () => ({}),
+      () => ({ status: 200, headers: new Headers(), body: 'not a stream' }),
+      () => ({ then: (resolve: (v: unknown) => void) => resolve(42) }),
+      () => {
+        throw 'a string';
+      },
+      () => Promise.reject(null),
+    ];
+    for (const answer of answers) {
+      const v = verifier({ fetch: async () => answer() as Response, timeoutMs: 200 });
+      expect((await outcome(v)).code).toBe('jwks_unavailable');
+      v.close();
+    }
+  });
+
   it('does not follow redirects', async () => {
     await server.setFault({ type: 'redirect', location: other.jwksUri });
     expect((await outcome(verifier())).code).toBe('jwks_unavailable');
