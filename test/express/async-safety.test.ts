@@ -1,4 +1,4 @@
-import type { Verifier } from '@cognito-gate/core';
+import { AuthError, type Verifier } from '@cognito-gate/core';
 import { cognitoAuth, type ExpressAuthOptions } from '@cognito-gate/express';
 import type { TestIssuer } from '@cognito-gate/testing';
 import type { Express, NextFunction, Request, Response } from 'express';
@@ -156,5 +156,111 @@ describe.each(EXPRESS_VERSIONS)('promise safety with $name', ({ createApp }) => 
     );
 
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(500));
+  });
+});
+
+describe.each(EXPRESS_VERSIONS)('what a verifier answers with $name', ({ createApp }) => {
+  let issuer: TestIssuer;
+  let real: Verifier;
+  let token: string;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    issuer = await testIssuer();
+    real = localVerifier(issuer);
+    token = await issuer.accessToken();
+    process.on('unhandledRejection', onUnhandled);
+  });
+
+  afterAll(() => {
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+
+  /** A `{ verifier }` wrapper whose verifyDirect answers with `answer(realResult)`. */
+  function wrapped(answer: (result: unknown) => unknown): Verifier {
+    return {
+      ...real,
+      verify: real.verify,
+      verifyDirect: (t: string) => answer(real.verifyDirect(t)),
+    } as Verifier;
+  }
+
+  function appWith(verifier: Verifier) {
+    const reached: unknown[] = [];
+    const errors: unknown[] = [];
+    const app: Express = createApp();
+    app.use(cognitoAuth({ verifier }));
+    app.get('/me', (req, res) => {
+      reached.push(req.auth);
+      res.json({ sub: req.auth?.sub });
+    });
+    app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      errors.push(error);
+      res.status(500).json({ error: 'server_error' });
+    });
+    return { app, reached, errors };
+  }
+
+  it.each([
+    ['a look-alike object', () => ({ sub: 'x', groups: ['admin'], scopes: [] })],
+    ['true', () => true],
+    ['a copy of a real result', (result: unknown) => ({ ...(result as object) })],
+    ['a promise of a look-alike', () => Promise.resolve({ sub: 'x', groups: [] })],
+    ['a thenable of undefined', () => ({ then: (ok: (v: unknown) => void) => ok(undefined) })],
+  ])('fails closed on %s: next(err), a 500, and the route is never reached', async (_name, answer) => {
+    const { app, reached, errors } = appWith(wrapped(answer));
+
+    const res = await request(app).get('/me').set('Authorization', bearer(token));
+
+    expect(res.status).toBe(500);
+    expect(reached).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as Error).message)).toMatch(/not a verification result/);
+  });
+
+  it('awaits a thenable that is not a native Promise', async () => {
+    const { app, reached } = appWith(
+      wrapped((result) => ({ then: (ok: (v: unknown) => void) => setTimeout(() => ok(result), 1) })),
+    );
+
+    const res = await request(app).get('/me').set('Authorization', bearer(token));
+
+    expect(res.status).toBe(200);
+    expect(res.body.sub).toBe(issuer.user.sub);
+    expect(reached).toHaveLength(1);
+  });
+
+  it('renders an AuthError a thenable rejects with, and survives a then() that throws', async () => {
+    const rejecting = appWith(
+      wrapped(() => ({ then: (_ok: unknown, fail: (e: unknown) => void) => fail(new AuthError('revoked')) })),
+    );
+    const throwing = appWith(
+      wrapped(() => ({
+        then: () => {
+          throw new Error('broken thenable');
+        },
+      })),
+    );
+
+    const revoked = await request(rejecting.app).get('/me').set('Authorization', bearer(token));
+    const broken = await request(throwing.app).get('/me').set('Authorization', bearer(token));
+
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error).toBe('revoked');
+    expect(broken.status).toBe(500);
+    expect(throwing.reached).toEqual([]);
+  });
+
+  it('still answers 401 when an async onReject hook rejects, with no unhandled rejection', async () => {
+    const app: Express = createApp();
+    app.use(cognitoAuth({ verifier: real, onReject: () => Promise.reject(new Error('logger down')) }));
+
+    const res = await request(app).get('/me');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(res.status).toBe(401);
+    expect(unhandled).toEqual([]);
   });
 });

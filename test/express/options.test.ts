@@ -41,12 +41,21 @@ describe('cognitoAuth() options', () => {
   it('refuses a verifier together with verifier options', () => {
     expect(build({ verifier: localVerifier(issuer), clientId: 'x' })).toThrow(/unknown option clientId/);
     expect(build({ verifier: { verify: 'no' } })).toThrow(/verifier must be a verifier/);
+    // verifyDirect is what every request calls: a look-alike without it must fail now, not per request.
+    expect(build({ verifier: { verify: async () => ({}) } })).toThrow(/verifier must be a verifier/);
   });
 
   it.each([
     [{ mode: 'lenient' }, /mode must be/],
     [{ errors: 'throw' }, /errors must be/],
     [{ realm: '' }, /realm must be/],
+    [{ realm: 'orders "api"' }, /realm must be printable ASCII without quotes/],
+    [{ realm: 'back\\slash' }, /realm must be printable ASCII without quotes/],
+    [{ realm: 'caf\u00e9' }, /realm must be printable ASCII/],
+    [{ realm: 'line\r\nbreak' }, /realm must be printable ASCII/],
+    [{ realm: 'r'.repeat(257) }, /realm must be at most 256 characters/],
+    [{ realm: 42 }, /realm must be a non-empty string/],
+    [{ preflight: 'next' }, /preflight must be 'authenticate' or 'respond'/],
     [{ onReject: 'log' }, /onReject must be a function/],
     [{ header: 'yes' }, /header must be a boolean/],
     [{ cookie: 'bad name' }, /cookie must be a cookie name/],

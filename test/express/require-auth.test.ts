@@ -1,4 +1,4 @@
-import { cognitoAuth, requireAuth } from '@cognito-gate/express';
+import { ConfigurationError, cognitoAuth, requireAuth } from '@cognito-gate/express';
 import type { TestIssuer } from '@cognito-gate/testing';
 import type { Express, RequestHandler } from 'express';
 import request from 'supertest';
@@ -147,6 +147,73 @@ describe.each(EXPRESS_VERSIONS)('optional mode with $name', ({ createApp }) => {
   });
 });
 
+describe.each(EXPRESS_VERSIONS)('what requireAuth() trusts with $name', ({ createApp }) => {
+  let issuer: TestIssuer;
+
+  beforeAll(async () => {
+    issuer = await testIssuer();
+  });
+
+  /** What another library (express-jwt's default requestProperty, say) might put on req.auth. */
+  const foreign = { sub: 'intruder', groups: ['admin'], scopes: ['orders/read'], tokenUse: 'access' };
+  const plant: RequestHandler = (req, _res, next) => {
+    req.auth = foreign as never;
+    next();
+  };
+
+  it('rejects a req.auth that another library set, before or after cognitoAuth()', async () => {
+    const app = createApp();
+    app.use('/before', plant);
+    app.use(cognitoAuth({ verifier: localVerifier(issuer), mode: 'optional' }));
+    app.use('/after', plant);
+    app.get(['/before/me', '/after/me'], requireAuth(), echo);
+    app.get(['/before/admin', '/after/admin'], requireAuth({ groups: 'admin' }), echo);
+
+    for (const path of ['/before/me', '/after/me', '/before/admin', '/after/admin']) {
+      const res = await request(app).get(path);
+      expect(res.status, path).toBe(401);
+      expect(res.body.error, path).toBe('missing_token');
+    }
+  });
+
+  it('clears a foreign req.auth when cognitoAuth() lets a request through unauthenticated', async () => {
+    const app = createApp();
+    app.use(plant);
+    app.use(cognitoAuth({ verifier: localVerifier(issuer), mode: 'optional', exclude: ['/health'] }));
+    app.get(['/feed', '/health'], (req, res) => {
+      res.json({ auth: req.auth ?? null });
+    });
+
+    expect((await request(app).get('/feed')).body).toEqual({ auth: null });
+    expect((await request(app).get('/health')).body).toEqual({ auth: null });
+    const signedIn = await request(app)
+      .get('/feed')
+      .set('Authorization', bearer(await issuer.accessToken()));
+    expect(signedIn.body.auth.sub).toBe(issuer.user.sub);
+  });
+
+  it('guards HEAD with the rules of the GET route it shares', async () => {
+    const app = createApp();
+    app.use(cognitoAuth({ verifier: localVerifier(issuer), mode: 'optional' }));
+    app.get('/admin', requireAuth({ groups: 'admin' }), echo);
+    app.get('/reports', requireAuth({ groups: 'finance' }, { verifier: localVerifier(issuer) }), echo);
+
+    const anonymous = await request(app).head('/admin');
+    const staff = await request(app)
+      .head('/admin')
+      .set('Authorization', bearer(await issuer.accessToken({ groups: ['staff'] })));
+    const admin = await request(app)
+      .head('/admin')
+      .set('Authorization', bearer(await issuer.accessToken({ groups: ['admin'] })));
+    const standalone = await request(app).head('/reports');
+
+    expect(anonymous.status).toBe(401);
+    expect(staff.status).toBe(403);
+    expect(admin.status).toBe(200);
+    expect(standalone.status).toBe(401);
+  });
+});
+
 describe.each(EXPRESS_VERSIONS)('standalone requireAuth() with $name', ({ createApp }) => {
   let issuer: TestIssuer;
 
@@ -238,6 +305,32 @@ describe.each(EXPRESS_VERSIONS)('standalone requireAuth() with $name', ({ create
   });
 });
 
+describe('standalone requireAuth() verifiers', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('warns once at startup when several guards each build their own verifier', async () => {
+    vi.resetModules();
+    const fresh = await import('@cognito-gate/express');
+    const issuer = await testIssuer();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const options = { userPoolId: issuer.userPoolId, clientId: issuer.clientId, jwks: { keys: issuer.jwks } };
+    const shared = localVerifier(issuer);
+
+    fresh.requireAuth({ groups: 'a' }, { verifier: shared });
+    fresh.requireAuth({ groups: 'b' }, { verifier: shared });
+    const first = fresh.requireAuth({ groups: 'c' }, options);
+    expect(warn).not.toHaveBeenCalled();
+    const second = fresh.requireAuth({ groups: 'd' }, options);
+    fresh.requireAuth({ groups: 'e' }, options);
+
+    expect(second.verifier).not.toBe(first.verifier);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/own verifier.*\{ verifier \}/s);
+  });
+});
+
 describe('requireAuth() options at startup', () => {
   it('throws on invalid rules', () => {
     expect(() => requireAuth({ groups: [] })).toThrow(/groups must list at least one/);
@@ -247,6 +340,13 @@ describe('requireAuth() options at startup', () => {
 
   it('throws when given adapter options without a verifier', () => {
     expect(() => requireAuth({ groups: 'admin' }, { realm: 'x' } as never)).toThrow(/needs verifier options/);
+  });
+
+  it('refuses options that would let a request through unauthenticated', async () => {
+    const issuer = await testIssuer();
+    const verifier = localVerifier(issuer);
+    expect(() => requireAuth(undefined, { verifier, exclude: ['/health'] })).toThrow(ConfigurationError);
+    expect(() => requireAuth(undefined, { verifier, preflight: 'respond' })).toThrow(/cognitoAuth/);
   });
 
   it('throws when asked to be optional', async () => {

@@ -3,7 +3,7 @@ import type { TestIssuer } from '@cognito-gate/testing';
 import type { Express } from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, EXPRESS_VERSIONS, localVerifier, testIssuer } from './support.js';
+import { bearer, EXPRESS_VERSIONS, localVerifier, rawRequest, testIssuer } from './support.js';
 
 describe.each(EXPRESS_VERSIONS)('token sources with $name', ({ createApp }) => {
   let issuer: TestIssuer;
@@ -22,6 +22,66 @@ describe.each(EXPRESS_VERSIONS)('token sources with $name', ({ createApp }) => {
     });
     return app;
   }
+
+  describe('Authorization header', () => {
+    const get = (app: Express, ...headers: string[]) =>
+      rawRequest(app, ['GET /me HTTP/1.1', ...headers].join('\r\n'));
+
+    it('rejects two different Authorization headers, whatever their casing or order', async () => {
+      const other = await issuer.accessToken();
+      const app = appWith({});
+
+      const twoTokens = await get(app, `Authorization: Bearer ${token}`, `Authorization: Bearer ${other}`);
+      const cased = await get(app, `authorization: Bearer ${other}`, `AUTHORIZATION: Bearer ${token}`);
+      const basicFirst = await get(
+        app,
+        'Authorization: Basic dXNlcjpwYXNz',
+        `Authorization: Bearer ${token}`,
+      );
+
+      for (const res of [twoTokens, cased, basicFirst]) {
+        expect(res.status).toBe(400);
+        expect(JSON.parse(res.body).error).toBe('invalid_request');
+        expect(res.headers['www-authenticate']).toMatch(/error="invalid_request"/);
+      }
+    });
+
+    it('accepts the same Authorization header repeated verbatim', async () => {
+      const res = await get(appWith({}), `Authorization: Bearer ${token}`, `authorization: Bearer ${token}`);
+
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body).sub).toBe(issuer.user.sub);
+    });
+
+    it('honours an Authorization header that earlier middleware rewrote', async () => {
+      const app = createApp();
+      app.use((req, _res, next) => {
+        req.headers.authorization = bearer(token);
+        next();
+      });
+      app.use(cognitoAuth({ verifier: localVerifier(issuer) }));
+      app.get('/me', (req, res) => {
+        res.json({ sub: req.auth?.sub });
+      });
+
+      const res = await request(app).get('/me').set('Authorization', 'Basic dXNlcjpwYXNz');
+
+      expect(res.status).toBe(200);
+    });
+
+    it('rejects a second Cookie header that repeats the token cookie with another value', async () => {
+      const other = await issuer.accessToken();
+
+      const res = await get(
+        appWith({ cookie: 'access_token', header: false }),
+        `Cookie: access_token=${token}`,
+        `Cookie: theme=dark; access_token=${other}`,
+      );
+
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error).toBe('invalid_request');
+    });
+  });
 
   describe('cookie', () => {
     it('reads the token from the named cookie', async () => {
@@ -168,6 +228,23 @@ describe.each(EXPRESS_VERSIONS)('token sources with $name', ({ createApp }) => {
 
       expect((await request(app).get('/me')).status).toBe(400);
       expect((await request(wrongType).get('/me')).status).toBe(400);
+    });
+
+    it('rejects a getter answering with a promise as invalid_request, without an unhandled rejection', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const resolving = appWith({ getToken: (() => Promise.resolve(token)) as never });
+        const rejecting = appWith({ getToken: (() => Promise.reject(new Error('store down'))) as never });
+
+        expect((await request(resolving).get('/me')).status).toBe(400);
+        expect((await request(rejecting).get('/me')).body.error).toBe('invalid_request');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
     });
 
     it('rejects a getter token together with a header token', async () => {

@@ -2,6 +2,8 @@ import type { CognitoAccessTokenClaims, VerifiedToken } from '@cognito-gate/core
 import {
   type CognitoAuthMiddleware,
   cognitoAuth,
+  type ExpressAuthOptions,
+  type PreflightMode,
   type RequestAuth,
   requireAuth,
   type Verifier,
@@ -72,6 +74,14 @@ describe('middleware types', () => {
     cognitoAuth({ verifier, mode: 'lenient' });
     // @ts-expect-error: a verifier and verifier options are exclusive
     cognitoAuth({ verifier, userPoolId: 'us-east-1_Abc123' });
+  });
+
+  it("cognitoAuth() takes preflight: 'authenticate' or 'respond', never a pass-through", () => {
+    expectTypeOf<NonNullable<ExpressAuthOptions['preflight']>>().toEqualTypeOf<PreflightMode>();
+    expectTypeOf<PreflightMode>().toEqualTypeOf<'authenticate' | 'respond'>();
+    cognitoAuth({ verifier, preflight: 'respond' });
+    // @ts-expect-error: there is no mode that hands a preflight on unauthenticated
+    cognitoAuth({ verifier, preflight: 'next' });
   });
 
   it('types the custom token getter and exclusion predicate with the Express request', () => {

@@ -1,4 +1,6 @@
-import { createVerifier, type Verifier } from '@cognito-gate/core';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { AuthError, createVerifier, type Verifier } from '@cognito-gate/core';
 import { cognitoGate } from '@cognito-gate/fastify';
 import {
   createTestIssuer,
@@ -296,5 +298,178 @@ describe('getToken', () => {
     );
     expect((await app.inject({ url: '/me', headers: { 'x-mode': 'throw' } })).statusCode).toBe(400);
     expect((await app.inject('/me')).json().code).toBe('invalid_request');
+  });
+});
+
+describe('two Authorization headers', () => {
+  // inject sends each element of an array as its own header line; the header types only allow one.
+  const twice = (first: string, second: string) =>
+    ({ authorization: [first, second] }) as unknown as { authorization: string };
+
+  it('answers two different values with invalid_request, on routes and in the hooks alike', async () => {
+    app = await appWith({ verifier }, (instance) => {
+      instance.get('/me', { config: { auth: true } }, whoami);
+      instance.get('/feed', { config: { auth: 'optional' } }, whoami);
+      instance.get('/hooked', { onRequest: instance.authenticate }, whoami);
+    });
+    const [first, second] = [await issuer.accessToken(), await issuer.accessToken({ groups: ['admin'] })];
+    const headers = twice(`Bearer ${first}`, `Bearer ${second}`);
+    const basicFirst = twice('Basic dXNlcjpwYXNz', `Bearer ${second}`);
+
+    for (const url of ['/me', '/feed', '/hooked']) {
+      for (const sent of [headers, basicFirst]) {
+        const response = await app.inject({ url, headers: sent });
+        expect(response.statusCode, url).toBe(400);
+        expect(response.json().code, url).toBe('invalid_request');
+        expect(response.headers['www-authenticate']).toMatch(/error="invalid_request"/);
+      }
+    }
+  });
+
+  it('accepts the same value repeated', async () => {
+    app = await appWith({ verifier }, (instance) => instance.get('/me', { config: { auth: true } }, whoami));
+    const token = await issuer.accessToken();
+    const response = await app.inject({ url: '/me', headers: twice(`Bearer ${token}`, `Bearer ${token}`) });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('sees differently cased header names on a real connection', async () => {
+    app = await appWith({ verifier }, (instance) => instance.get('/me', { config: { auth: true } }, whoami));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const [first, second] = [await issuer.accessToken(), await issuer.accessToken({ groups: ['x'] })];
+    const socket = connect(port, '127.0.0.1');
+    socket.end(
+      `GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: Bearer ${first}\r\n` +
+        `AUTHORIZATION: Bearer ${second}\r\nConnection: close\r\n\r\n`,
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^HTTP\/1\.1 400 /);
+  });
+});
+
+describe('what request.auth holds', () => {
+  const plant = async (request: FastifyRequest) => {
+    request.auth = { sub: 'intruder', groups: ['admin'] } as never;
+  };
+
+  it('an optional route clears a value another hook set, when the request has no token', async () => {
+    app = await appWith({ verifier }, (instance) => {
+      instance.addHook('onRequest', plant);
+      instance.get('/feed', { config: { auth: 'optional' } }, whoami);
+    });
+    expect((await app.inject('/feed')).json()).toEqual({ sub: null, groups: null });
+    const signedIn = await app.inject({ url: '/feed', headers: bearer(await issuer.accessToken()) });
+    expect(signedIn.json().sub).toBe(issuer.user.sub);
+  });
+
+  it('protected routes and hooks never take a planted value for a verified token', async () => {
+    app = await appWith({ verifier }, (instance) => {
+      instance.addHook('onRequest', plant);
+      instance.get('/me', { config: { auth: true } }, whoami);
+      instance.get('/admin', { onRequest: instance.requireAuth({ groups: 'admin' }) }, whoami);
+    });
+    expect((await app.inject('/me')).statusCode).toBe(401);
+    expect((await app.inject('/admin')).statusCode).toBe(401);
+  });
+});
+
+describe('what the verifier answers', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  let token: string;
+
+  beforeAll(async () => {
+    token = await issuer.accessToken();
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterAll(() => {
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+
+  /** A `{ verifier }` wrapper whose verifyDirect answers with `answer(realResult)`. */
+  const wrapped = (answer: (result: unknown) => unknown): Verifier =>
+    ({
+      ...verifier,
+      verify: verifier.verify,
+      verifyAuthorization: verifier.verifyAuthorization,
+      close: verifier.close,
+      verifyDirect: (t: string) => answer(verifier.verifyDirect(t)),
+    }) as Verifier;
+
+  async function appAnswering(answer: (result: unknown) => unknown) {
+    const reached: unknown[] = [];
+    const server = await appWith({ verifier: wrapped(answer) }, (instance) => {
+      instance.get('/me', { config: { auth: true } }, async (request) => {
+        reached.push(request.auth);
+        return whoami(request);
+      });
+      instance.get('/hooked', { onRequest: instance.authenticate }, async (request) => {
+        reached.push(request.auth);
+        return whoami(request);
+      });
+    });
+    return { server, reached };
+  }
+
+  it.each([
+    ['a look-alike object', () => ({ sub: 'x', groups: ['admin'], scopes: [] })],
+    ['true', () => true],
+    ['a copy of a real result', (result: unknown) => ({ ...(result as object) })],
+    ['a promise of a look-alike', () => Promise.resolve({ sub: 'x', groups: [] })],
+    ['a thenable of undefined', () => ({ then: (ok: (v: unknown) => void) => ok(undefined) })],
+  ])('fails closed on %s: a 500, and the handler never runs', async (_name, answer) => {
+    const { server, reached } = await appAnswering(answer);
+    app = server;
+    for (const url of ['/me', '/hooked']) {
+      const response = await server.inject({ url, headers: bearer(token) });
+      expect(response.statusCode, url).toBe(500);
+      expect(response.body, url).not.toContain(token.split('.')[1]!);
+    }
+    expect(reached).toEqual([]);
+  });
+
+  it('awaits a thenable that is not a native Promise', async () => {
+    const { server } = await appAnswering((result) => ({
+      then: (ok: (v: unknown) => void) => setTimeout(() => ok(result), 1),
+    }));
+    app = server;
+    const response = await server.inject({ url: '/me', headers: bearer(token) });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().sub).toBe(issuer.user.sub);
+  });
+
+  it('renders an AuthError a thenable rejects with, and survives a then() that throws', async () => {
+    const rejecting = await appAnswering(() => ({
+      then: (_ok: unknown, fail: (e: unknown) => void) => fail(new AuthError('revoked')),
+    }));
+    const revoked = await rejecting.server.inject({ url: '/me', headers: bearer(token) });
+    await rejecting.server.close();
+    const { server, reached } = await appAnswering(() => ({
+      then: () => {
+        throw new Error('broken thenable');
+      },
+    }));
+    app = server;
+    const broken = await server.inject({ url: '/me', headers: bearer(token) });
+
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().code).toBe('revoked');
+    expect(broken.statusCode).toBe(500);
+    expect(reached).toEqual([]);
+  });
+
+  it('treats a getToken that answers with a promise as invalid_request, with no unhandled rejection', async () => {
+    app = await appWith(
+      { verifier, getToken: (() => Promise.reject(new Error('session store down'))) as never },
+      (instance) => instance.get('/me', { config: { auth: true } }, whoami),
+    );
+    const response = await app.inject('/me');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('invalid_request');
+    expect(unhandled).toEqual([]);
   });
 });

@@ -56,6 +56,10 @@ describe('registration', () => {
   it.each([
     ['a bad errorMode', { errorMode: 'silent' }, /errorMode must be 'reply' or 'throw'/],
     ['an empty realm', { realm: '' }, /realm must be a non-empty string/],
+    ['a realm with a quote', { realm: 'orders "v2"' }, /realm must be printable ASCII without quotes/],
+    ['a realm with a line break', { realm: 'api\r\nSet-Cookie: x' }, /realm must be printable ASCII/],
+    ['a non-ASCII realm', { realm: 'caf\u00e9' }, /realm must be printable ASCII/],
+    ['a huge realm', { realm: 'r'.repeat(257) }, /realm must be at most 256 characters/],
     ['a non-function getToken', { getToken: 'cookie' }, /getToken must be a function/],
     ['a non-boolean hydrate', { hydrate: 'yes' }, /hydrate must be a boolean/],
     ['bad defaultAuth rules', { defaultAuth: { groups: {} } }, /defaultAuth: groups must use anyOf or allOf/],
@@ -66,6 +70,11 @@ describe('registration', () => {
       /either a verifier or verifier options/,
     ],
     ['something that is not a verifier', { verifier: { verify: true } }, /verifier must be a verifier/],
+    [
+      'a verifier without verifyDirect',
+      { verifier: { verify: async () => ({}), verifyAuthorization: async () => ({}), close: () => {} } },
+      /verifier must be a verifier/,
+    ],
   ])('rejects %s at startup with a ConfigurationError', async (_name, extra, message) => {
     const given = extra as Record<string, unknown>;
     // With a verifier in the options, only the options under test go with it.

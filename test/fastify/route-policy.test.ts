@@ -133,6 +133,30 @@ describe('defaultAuth', () => {
     expect((await app.inject({ method: 'OPTIONS', url: '/mixed' })).statusCode).toBe(401);
   });
 
+  it('guards the HEAD route Fastify adds for a GET route with the same rules, verifying once', async () => {
+    app = await appWith({ verifier, defaultAuth: true }, (instance) => {
+      instance.get('/admin', { config: { auth: { groups: 'admin' } } }, whoami);
+      instance.get('/me', whoami);
+    });
+    const verify = vi.spyOn(verifier, 'verifyDirect');
+    const head = async (url: string, groups?: string[]) =>
+      (
+        await app!.inject({
+          method: 'HEAD',
+          url,
+          headers: groups === undefined ? {} : bearer(await issuer.accessToken({ groups })),
+        })
+      ).statusCode;
+
+    expect(await head('/admin')).toBe(401);
+    expect(await head('/admin', ['staff'])).toBe(403);
+    expect(await head('/admin', ['admin'])).toBe(200);
+    expect(await head('/me')).toBe(401);
+    expect(await head('/me', [])).toBe(200);
+    expect(verify).toHaveBeenCalledTimes(3);
+    verify.mockRestore();
+  });
+
   it("'optional' as the default", async () => {
     app = await appWith({ verifier, defaultAuth: 'optional' }, (instance) => instance.get('/feed', whoami));
     expect((await app.inject('/feed')).statusCode).toBe(200);

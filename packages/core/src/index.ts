@@ -33,6 +33,7 @@ export {
   compileRules,
   type Requirement,
 } from './rules.js';
+export { ignoreRejection, isThenable } from './thenable.js';
 export type {
   CognitoAccessTokenClaims,
   CognitoClaims,

@@ -9,7 +9,8 @@ import { type CognitoAuthOptions, resolveAuthContext } from './options.js';
  * Authenticate every request that reaches it: a valid token sets `req.auth`; anything else is
  * answered with its AuthError (401, 400, 503…) or, with `errors: 'next'`, handed to `next(err)`.
  * In `mode: 'optional'` a request without a token passes with `req.auth` undefined, but an invalid
- * token is still rejected. CORS preflights and `exclude`d paths pass untouched.
+ * token is still rejected. `exclude`d paths pass untouched. CORS preflights are authenticated like
+ * any request: mount CORS middleware before this one, or set `preflight: 'respond'`.
  * Options are validated now: a mistake throws a ConfigurationError at startup.
  *
  * @example

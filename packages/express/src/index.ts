@@ -17,7 +17,12 @@ export {
 } from '@cognito-gate/core';
 export type { CognitoAuthMiddleware } from './authenticate.js';
 export { cognitoAuth } from './cognito-auth.js';
-export type { CognitoAuthOptions, ExistingVerifier, ExpressAuthOptions } from './options.js';
+export type {
+  CognitoAuthOptions,
+  ExistingVerifier,
+  ExpressAuthOptions,
+  PreflightMode,
+} from './options.js';
 export { type ErrorMode, sendAuthError } from './reject.js';
 export { type ExcludeOption, isPreflight } from './request-filter.js';
 export { requireAuth } from './require-auth.js';

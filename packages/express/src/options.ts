@@ -8,6 +8,7 @@ import {
   type AuthError,
   type CompiledRules,
   createVerifier,
+  realmProblem,
   type Verifier,
   type VerifierOptions,
 } from '@cognito-gate/core';
@@ -26,13 +27,29 @@ export interface ExpressAuthOptions extends TokenSourceOptions {
   readonly mode?: 'required' | 'optional';
   /** `'respond'` (default): the middleware answers. `'next'`: the AuthError goes to `next(err)`. */
   readonly errors?: ErrorMode;
-  /** The `realm` of `WWW-Authenticate` challenges. Default `'api'`. */
+  /**
+   * The `realm` of `WWW-Authenticate` challenges. Default `'api'`. Printable ASCII without `"` or
+   * `\`, at most 256 characters: anything else could not be sent in a header.
+   */
   readonly realm?: string;
-  /** Paths let through without authentication (health checks), matched against `req.path`. */
+  /**
+   * Paths let through without authentication (health checks), matched against `req.path`. A
+   * `requireAuth()` on such a path still demands a token.
+   */
   readonly exclude?: ExcludeOption;
+  /**
+   * CORS preflights (`OPTIONS` with `Access-Control-Request-Method`, sent without credentials).
+   * `'authenticate'` (default): treated like any request, so mount CORS middleware before this one
+   * to answer them. `'respond'`: ended here with `204`, and nothing after this middleware runs; for
+   * apps whose CORS headers are added in front of them (API Gateway, a proxy).
+   */
+  readonly preflight?: PreflightMode;
   /** Called with every rejection (its `detail` is for logs only), before it is rendered. */
   readonly onReject?: (error: AuthError, req: Request) => void;
 }
+
+/** How `cognitoAuth()` treats CORS preflights; see `ExpressAuthOptions.preflight`. */
+export type PreflightMode = 'authenticate' | 'respond';
 
 /** An existing verifier, shared between middlewares or with other code. */
 export interface ExistingVerifier {
@@ -52,6 +69,8 @@ export interface AuthContext extends RejectSettings {
   readonly optional: boolean;
   readonly sources: TokenSources;
   readonly exclude: Exclusion | undefined;
+  /** `preflight: 'respond'`: end CORS preflights with 204 before anything else. */
+  readonly respondToPreflight: boolean;
   /** Route rules of a standalone `requireAuth`; checked by the verifier with the token. */
   readonly rules: CompiledRules | undefined;
 }
@@ -61,6 +80,7 @@ const ADAPTER_KEYS = new Set([
   'errors',
   'realm',
   'exclude',
+  'preflight',
   'onReject',
   'header',
   'cookie',
@@ -86,7 +106,13 @@ function verifierFrom(options: CognitoAuthOptions): Verifier {
     );
   }
   const { verifier } = options;
-  if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
+  // verifyDirect is what every request calls: a look-alike without it fails now, not per request.
+  if (
+    typeof verifier !== 'object' ||
+    verifier === null ||
+    typeof verifier.verify !== 'function' ||
+    typeof verifier.verifyDirect !== 'function'
+  ) {
     fail('verifier must be a verifier from createVerifier()');
   }
   return verifier;
@@ -103,10 +129,22 @@ export function resolveAuthContext(
   rules: CompiledRules | undefined,
 ): AuthContext {
   if (typeof options !== 'object' || options === null) fail('options must be an object');
-  const { mode = 'required', errors = 'respond', realm = 'api', exclude, onReject } = options;
+  const {
+    mode = 'required',
+    errors = 'respond',
+    realm = 'api',
+    exclude,
+    preflight = 'authenticate',
+    onReject,
+  } = options;
   if (mode !== 'required' && mode !== 'optional') fail(`mode must be 'required' or 'optional'`);
   if (errors !== 'respond' && errors !== 'next') fail(`errors must be 'respond' or 'next'`);
-  if (typeof realm !== 'string' || realm.length === 0) fail('realm must be a non-empty string');
+  // Checked now: a realm that cannot go in a header would break every rejection later.
+  const problem = realmProblem(realm);
+  if (problem !== undefined) fail(`realm ${problem}`);
+  if (preflight !== 'authenticate' && preflight !== 'respond') {
+    fail(`preflight must be 'authenticate' or 'respond'`);
+  }
   if (onReject !== undefined && typeof onReject !== 'function') fail('onReject must be a function');
   const sources = resolveTokenSources(options);
   const excluded = compileExclude(exclude);
@@ -117,6 +155,7 @@ export function resolveAuthContext(
     optional: mode === 'optional',
     sources,
     exclude: excluded,
+    respondToPreflight: preflight === 'respond',
     rules,
     errors,
     realm,

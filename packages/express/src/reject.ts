@@ -5,7 +5,7 @@
  * carrying `status`, `statusCode` and `headers`, which Express's default handler (finalhandler)
  * and http-errors-aware handlers apply as they are.
  */
-import { type AuthError, authErrorHeaders, isAuthError } from '@cognito-gate/core';
+import { type AuthError, authErrorHeaders, ignoreRejection, isAuthError } from '@cognito-gate/core';
 import type { NextFunction, Request, Response } from 'express';
 
 /** `'respond'`: the middleware answers. `'next'`: the AuthError is passed to `next(err)`. */
@@ -21,7 +21,8 @@ export interface RejectSettings {
 function notify(settings: RejectSettings, error: AuthError, req: Request): void {
   if (settings.onReject === undefined) return;
   try {
-    settings.onReject(error, req);
+    // An async hook is not awaited, but its rejection is handled: it must not crash the process.
+    ignoreRejection(settings.onReject(error, req));
   } catch {
     // A failing logging hook must not turn a 401 into a 500 or leave the request hanging.
   }

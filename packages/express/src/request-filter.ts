@@ -1,9 +1,10 @@
 /**
- * Requests the middleware lets through without looking for a token: CORS preflights (browsers send
- * them without credentials, so challenging them breaks every cross-origin call) and paths the
- * application excludes, typically health checks. Exclusions are compiled once and fail closed: a
- * predicate that throws does not exclude.
+ * Requests `cognitoAuth()` treats apart: paths the application excludes (typically health checks),
+ * let through without a token, and CORS preflights, recognised for `preflight: 'respond'`.
+ * Exclusions are compiled once and fail closed: a predicate that throws, or answers anything but
+ * `true` (a truthy value, a promise), does not exclude.
  */
+import { ignoreRejection } from '@cognito-gate/core';
 import type { Request } from 'express';
 import { fail } from './fail.js';
 
@@ -18,10 +19,11 @@ export type Exclusion = (req: Request) => boolean;
 
 /**
  * True for a CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. A plain `OPTIONS`
- * request is not a preflight and is authenticated like any other.
+ * request is not a preflight. Answer a preflight; never hand it on to a protected handler, which
+ * would then run without a token.
  *
  * @example
- * if (isPreflight(req)) return next();
+ * if (isPreflight(req)) return void res.sendStatus(204);
  */
 export function isPreflight(req: Request): boolean {
   return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
@@ -30,7 +32,8 @@ export function isPreflight(req: Request): boolean {
 function fromPredicate(predicate: (req: Request) => boolean): Exclusion {
   return function excludedByPredicate(req) {
     try {
-      return predicate(req) === true;
+      // An async predicate answers a promise: not `true`, and its rejection must not crash us.
+      return ignoreRejection(predicate(req)) === true;
     } catch {
       return false;
     }

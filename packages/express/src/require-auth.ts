@@ -3,17 +3,34 @@
  * the route's rules (groups, scopes, claims, tokenUse) without verifying anything again; given
  * options of its own it authenticates the request itself, standalone.
  *
+ * A guard never calls `next()` without a `req.auth` produced by our own verification: not for a
+ * CORS preflight, an excluded path, optional mode, nor a `req.auth` another library set.
+ *
  * A guard that finds neither (no `cognitoAuth()` ran before it and it has no options) cannot know
  * which user pool to trust. Express offers no way to see that at startup, so the guard answers 500
  * and logs why, once; it never lets the request through.
  */
-import { AuthError, type AuthRules, checkRules, compileRules } from '@cognito-gate/core';
+import { AuthError, type AuthRules, checkRules, compileRules, isVerifiedToken } from '@cognito-gate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type CognitoAuthMiddleware, contextOf, createAuthenticator } from './authenticate.js';
 import { fail } from './fail.js';
 import { type CognitoAuthOptions, hasVerifierSource, resolveAuthContext } from './options.js';
 import { rejectRequest, sendServerError } from './reject.js';
-import { isPreflight } from './request-filter.js';
+
+// Standalone guards built from verifier options (not `{ verifier }`), process-wide: each has its
+// own JWKS cache and refetch cooldown, so many of them multiply requests to Cognito's JWKS endpoint
+// (an unknown `kid` triggers a refetch per verifier). Counted to warn once, at startup.
+let ownVerifiers = 0;
+
+function noteOwnVerifier(): void {
+  ownVerifiers += 1;
+  if (ownVerifiers !== 2) return;
+  console.warn(
+    'cognito-gate/express: several requireAuth(rules, options) guards each created their own verifier, ' +
+      'each with its own JWKS cache and refetch cooldown. Create one with createVerifier() and pass ' +
+      'requireAuth(rules, { verifier }), or mount cognitoAuth() once and use requireAuth(rules).',
+  );
+}
 
 function standalone(rules: AuthRules | undefined, options: CognitoAuthOptions): CognitoAuthMiddleware {
   if (typeof options !== 'object' || options === null) fail('requireAuth options must be an object');
@@ -26,9 +43,15 @@ function standalone(rules: AuthRules | undefined, options: CognitoAuthOptions): 
   if (options.mode !== undefined && options.mode !== 'required') {
     fail(`requireAuth always requires a token; use cognitoAuth({ mode: 'optional' }) for optional routes`);
   }
-  return createAuthenticator(
-    resolveAuthContext(options, rules === undefined ? undefined : compileRules(rules)),
-  );
+  // A guard never lets a request through unauthenticated: these belong to cognitoAuth().
+  for (const key of ['exclude', 'preflight'] as const) {
+    if (options[key] !== undefined) {
+      fail(`requireAuth always requires a token; ${key} is an option of cognitoAuth()`);
+    }
+  }
+  const context = resolveAuthContext(options, rules === undefined ? undefined : compileRules(rules));
+  if (!('verifier' in options)) noteOwnVerifier();
+  return createAuthenticator(context);
 }
 
 /**
@@ -50,10 +73,6 @@ export function requireAuth(rules?: AuthRules, options?: CognitoAuthOptions): Re
   let warned = false;
 
   return function requireAuthGuard(req: Request, res: Response, next: NextFunction): void {
-    if (isPreflight(req)) {
-      next();
-      return;
-    }
     const context = contextOf(req);
     if (context === undefined) {
       if (!warned) {
@@ -68,7 +87,8 @@ export function requireAuth(rules?: AuthRules, options?: CognitoAuthOptions): Re
       return;
     }
     const auth = req.auth;
-    if (auth === undefined) {
+    // Ours only: another library's req.auth (or a look-alike) is no authentication at all.
+    if (!isVerifiedToken(auth)) {
       rejectRequest(context, new AuthError('missing_token'), req, res, next);
       return;
     }

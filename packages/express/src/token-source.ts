@@ -3,7 +3,14 @@
  * (only when enabled) or a custom getter. RFC 6750 §2 forbids a client from sending the token by more
  * than one method in a request, so a token found in two places is `invalid_request`, never "pick one".
  */
-import { AuthError, isAuthError, parseBearer, readCustomToken } from '@cognito-gate/core';
+import {
+  AuthError,
+  ignoreRejection,
+  isAuthError,
+  parseBearer,
+  readCustomToken,
+  singleHeaderValue,
+} from '@cognito-gate/core';
 import type { Request } from 'express';
 import { COOKIE_NAME, readCookie } from './cookie.js';
 import { fail } from './fail.js';
@@ -48,7 +55,8 @@ export function resolveTokenSources(options: TokenSourceOptions): TokenSources {
     header,
     cookie,
     query: query === true ? 'access_token' : query === false ? undefined : query,
-    getToken,
+    // A promise is not a token (invalid_request), and its rejection must not crash the process.
+    getToken: getToken === undefined ? undefined : (req) => ignoreRejection(getToken(req)),
   };
   if (!sources.header && sources.cookie === undefined && sources.query === undefined && !getToken) {
     fail('every token source is disabled; enable header, cookie, query or getToken');
@@ -57,6 +65,11 @@ export function resolveTokenSources(options: TokenSourceOptions): TokenSources {
 }
 
 function fromHeader(req: Request): string | undefined {
+  // Node keeps the first of several Authorization headers in req.headers and drops the rest, so
+  // two credentials would be judged by whichever came first. The raw list still has them all:
+  // different values are invalid_request. The value itself comes from req.headers, which earlier
+  // middleware may have set on purpose (a cookie turned into a header, say).
+  if (Array.isArray(req.rawHeaders)) singleHeaderValue(req.rawHeaders, 'authorization');
   const value = req.headers.authorization;
   if (value === undefined) return undefined;
   try {

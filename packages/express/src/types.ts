@@ -8,8 +8,12 @@ import type { CognitoClaims, JwtPayload, VerifiedToken } from '@cognito-gate/cor
 /**
  * Augment this interface to type `req.auth` for the whole application:
  * - `claims`: the claim set your tokens carry (custom claims from a pre token generation trigger);
- * - `authRequired: true`: every route sits behind required authentication, so `req.auth` is typed
- *   as always present. Leave it out when some routes are public, optional or excluded.
+ * - `authRequired: true`: `req.auth` is typed as always present. That is true in a handler that
+ *   runs after `requireAuth()`, or after `cognitoAuth()` in required mode on a path it does not
+ *   `exclude`: neither ever continues without a verified token (CORS preflights included). It is
+ *   NOT true, and the type then lies, in handlers that can run without them: public routes, routes
+ *   mounted before the middleware, `mode: 'optional'`, `exclude`d paths, and error handlers (which
+ *   also see the requests that were rejected). Declare it only when none of those read `req.auth`.
  *
  * @example
  * declare module '@cognito-gate/express' {
@@ -39,7 +43,7 @@ export type RequestAuth = VerifiedToken<RequestClaims>;
 
 /**
  * The type of the `req.auth` property: possibly undefined (public routes, optional mode, excluded
- * paths, CORS preflights) unless the application declared `authRequired: true`.
+ * paths, error handlers) unless the application declared `authRequired: true`.
  */
 export type RequestAuthSlot = AuthSlotOf<CognitoAuthTypes>;
 
@@ -49,7 +53,7 @@ declare global {
       /**
        * The verified token, set by `cognitoAuth()` or a standalone `requireAuth()`. Undefined when
        * the request was let through without authentication (optional mode without a token,
-       * excluded paths, CORS preflights).
+       * excluded paths) or never went through them; always set after `requireAuth()`.
        */
       auth: RequestAuthSlot;
     }

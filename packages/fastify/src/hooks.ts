@@ -3,16 +3,24 @@
  * route is added) and closes over compiled rules, so a request costs one verifier call and no
  * option handling. Route hooks render rejections per `errorMode`; `authenticate` / `requireAuth`
  * always reject with the error, which is what `@fastify/auth` needs to try its alternatives.
+ *
+ * `request.auth` only ever holds a result of our own verification: the verifier's answer is
+ * checked with `isVerifiedToken` (a `{ verifier }` wrapper answering anything else is a server
+ * error, never a pass), and an optional route passing a tokenless request clears what another hook
+ * may have put there.
  */
 import {
   AuthError,
   type AuthRules,
   type CompiledRules,
   ConfigurationError,
+  ignoreRejection,
   isAuthError,
+  isThenable,
+  isVerifiedToken,
   parseBearer,
   readCustomToken,
-  type VerifiedToken,
+  singleHeaderValue,
 } from '@cognito-gate/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResolvedPluginOptions } from './options.js';
@@ -33,16 +41,44 @@ export interface AuthHooks {
   requireAuth(rules?: AuthRules): AuthHook;
 }
 
-type VerifyRequest = (
-  request: FastifyRequest,
-  rules: CompiledRules | undefined,
-) => VerifiedToken | Promise<VerifiedToken>;
+/** The verifier's answer, unchecked: a `{ verifier }` passed in may answer anything. */
+type VerifyRequest = (request: FastifyRequest, rules: CompiledRules | undefined) => unknown;
 
-function tokenFrom(getToken: TokenGetter, request: FastifyRequest): string {
+/**
+ * The application's getter, made safe once: a promise is not a token (core answers
+ * invalid_request), and its rejection must not crash the process.
+ */
+function settledGetter(getToken: TokenGetter): (request: FastifyRequest) => unknown {
+  return (request) => ignoreRejection(getToken(request));
+}
+
+function tokenFrom(getToken: (request: FastifyRequest) => unknown, request: FastifyRequest): string {
   // A getter that chokes on what the client sent is a 400, never a 500 (core maps it).
   const token = readCustomToken(getToken, request);
   if (token === undefined) throw new AuthError('missing_token');
   return token;
+}
+
+function headerToken(request: FastifyRequest): string {
+  // Node keeps the first of several Authorization headers in `headers` and drops the rest; the raw
+  // list still has them all, and two different values are invalid_request. The value comes from
+  // `headers`, which an earlier hook may have set on purpose.
+  const raw = request.raw.rawHeaders;
+  if (Array.isArray(raw)) singleHeaderValue(raw, 'authorization');
+  return parseBearer(request.headers.authorization);
+}
+
+/** Thrown into Fastify's error handling (a 500) when a verifier answers with a non-result. */
+function notVerified(): ConfigurationError {
+  return new ConfigurationError(
+    'cognito-gate: the verifier answered with something that is not a verification result of ' +
+      'createVerifier(); the request was refused',
+  );
+}
+
+/** Called when something throws after the request was handed on: there is nobody left to answer. */
+function reportUnexpected(error: unknown): void {
+  console.error('cognito-gate: unexpected error after the request was handed on', error);
 }
 
 /**
@@ -67,10 +103,11 @@ export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
   const { verifier, getToken, realm } = options;
   const replies = options.errorMode === 'reply';
 
+  const getter = getToken === undefined ? undefined : settledGetter(getToken);
   const verify: VerifyRequest =
-    getToken === undefined
-      ? (request, rules) => verifier.verifyDirect(parseBearer(request.headers.authorization), rules)
-      : (request, rules) => verifier.verifyDirect(tokenFrom(getToken, request), rules);
+    getter === undefined
+      ? (request, rules) => verifier.verifyDirect(headerToken(request), rules)
+      : (request, rules) => verifier.verifyDirect(tokenFrom(getter, request), rules);
 
   function build(rules: CompiledRules | undefined, optional: boolean, reply: boolean): RouteHook {
     function fail(
@@ -82,30 +119,37 @@ export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
       // Anything else comes from a foreign verifier or getToken bug: Fastify's error handling owns it.
       if (!isAuthError(error)) return done(error instanceof Error ? error : new Error(String(error)));
       // Optional auth: no credentials at all is anonymous; bad credentials are still rejected.
-      if (optional && error.code === 'missing_token') return done();
+      if (optional && error.code === 'missing_token') {
+        if (!isVerifiedToken(request.auth)) request.auth = null;
+        return done();
+      }
       // Replying ends the request: Fastify must not be told to continue as well.
       if (reply) return void sendAuthError(request, fastifyReply, error, realm);
       done(forErrorHandler(error, realm));
     }
+    function accept(answer: unknown, request: FastifyRequest, done: (e?: Error) => void) {
+      if (!isVerifiedToken(answer)) return done(notVerified());
+      request.auth = answer as unknown as RequestAuth;
+      done();
+    }
     return function cognitoGateAuth(request, fastifyReply, done) {
-      let result: VerifiedToken | Promise<VerifiedToken>;
+      let answer: unknown;
+      let pending: boolean;
       try {
-        result = verify(request, rules);
+        answer = verify(request, rules);
+        pending = isThenable(answer);
       } catch (error) {
         return fail(error, request, fastifyReply, done);
       }
-      if (result instanceof Promise) {
-        result.then(
-          (auth) => {
-            request.auth = auth as unknown as RequestAuth;
-            done();
-          },
+      if (!pending) return accept(answer, request, done);
+      // Any thenable, not only a native Promise; Promise.resolve adopts it and guards against a
+      // `then` that throws or calls back twice.
+      Promise.resolve(answer)
+        .then(
+          (value) => accept(value, request, done),
           (error: unknown) => fail(error, request, fastifyReply, done),
-        );
-        return;
-      }
-      request.auth = result as unknown as RequestAuth;
-      done();
+        )
+        .catch(reportUnexpected);
     };
   }
 

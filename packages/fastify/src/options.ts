@@ -3,7 +3,13 @@
  * mixes verifier options (handed to `createVerifier`, which rejects unknown keys) with the plugin's
  * own; a mistake fails `app.ready()` with a `ConfigurationError` instead of weakening a route.
  */
-import { ConfigurationError, createVerifier, type Verifier, type VerifierOptions } from '@cognito-gate/core';
+import {
+  ConfigurationError,
+  createVerifier,
+  realmProblem,
+  type Verifier,
+  type VerifierOptions,
+} from '@cognito-gate/core';
 import { compileRouteAuth, type RoutePolicy } from './route-policy.js';
 import type { ErrorMode, RouteAuth, TokenGetter } from './types.js';
 
@@ -13,7 +19,10 @@ export interface CognitoGatePluginOptions {
   readonly defaultAuth?: RouteAuth;
   /** `'reply'` (default): the route hooks answer rejections themselves; `'throw'`: your error handler does. */
   readonly errorMode?: ErrorMode;
-  /** The `realm` of `WWW-Authenticate`. Default `'api'`. */
+  /**
+   * The `realm` of `WWW-Authenticate`. Default `'api'`. Printable ASCII without `"` or `\`, at most
+   * 256 characters: anything else could not be sent in a header.
+   */
   readonly realm?: string;
   /** Read the bare token from elsewhere (a cookie, another header). Default: `Authorization: Bearer`. */
   readonly getToken?: TokenGetter;
@@ -65,6 +74,8 @@ function isVerifier(value: unknown): value is Verifier {
     typeof candidate === 'object' &&
     candidate !== null &&
     typeof candidate.verify === 'function' &&
+    // What every request calls: a look-alike without it fails at startup, not per request.
+    typeof candidate.verifyDirect === 'function' &&
     typeof candidate.verifyAuthorization === 'function' &&
     typeof candidate.close === 'function'
   );
@@ -98,7 +109,9 @@ export function resolvePluginOptions(options: CognitoGateOptions): ResolvedPlugi
   const errorMode = raw.errorMode ?? 'reply';
   if (errorMode !== 'reply' && errorMode !== 'throw') fail(`errorMode must be 'reply' or 'throw'`);
   const realm = raw.realm ?? 'api';
-  if (typeof realm !== 'string' || realm.length === 0) fail('realm must be a non-empty string');
+  // Checked now: a realm that cannot go in a header would break every rejection later.
+  const problem = realmProblem(realm);
+  if (problem !== undefined) fail(`realm ${problem}`);
   if (raw.getToken !== undefined && typeof raw.getToken !== 'function') fail('getToken must be a function');
   if (raw.hydrate !== undefined && typeof raw.hydrate !== 'boolean') fail('hydrate must be a boolean');
   // Compile the default before creating the verifier: nothing to close if it is wrong.
