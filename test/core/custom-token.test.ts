@@ -26,4 +26,25 @@ describe('readCustomToken', () => {
       }),
     ).toBe('revoked');
   });
+
+  it('refuses a getter answering with a promise or thenable (invalid_request) and handles its rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const answer of [
+        () => Promise.resolve('abc'),
+        () => Promise.reject(new Error('late failure')),
+        () => ({ then: (_ok: unknown, fail: (e: unknown) => void) => fail(new Error('late')) }),
+      ]) {
+        expect(() => readCustomToken(answer, 0)).toThrow(
+          expect.objectContaining({ code: 'invalid_request' }),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -3,14 +3,7 @@
  * (only when enabled) or a custom getter. RFC 6750 §2 forbids a client from sending the token by more
  * than one method in a request, so a token found in two places is `invalid_request`, never "pick one".
  */
-import {
-  AuthError,
-  ignoreRejection,
-  isAuthError,
-  parseBearer,
-  readCustomToken,
-  singleHeaderValue,
-} from '@cognito-gate/core';
+import { AuthError, isAuthError, parseBearer, readCustomToken, singleHeaderValue } from '@cognito-gate/core';
 import type { Request } from 'express';
 import { COOKIE_NAME, readCookie } from './cookie.js';
 import { fail } from './fail.js';
@@ -55,8 +48,7 @@ export function resolveTokenSources(options: TokenSourceOptions): TokenSources {
     header,
     cookie,
     query: query === true ? 'access_token' : query === false ? undefined : query,
-    // A promise is not a token (invalid_request), and its rejection must not crash the process.
-    getToken: getToken === undefined ? undefined : (req) => ignoreRejection(getToken(req)),
+    getToken,
   };
   if (!sources.header && sources.cookie === undefined && sources.query === undefined && !getToken) {
     fail('every token source is disabled; enable header, cookie, query or getToken');

@@ -14,7 +14,6 @@ import {
   type AuthRules,
   type CompiledRules,
   ConfigurationError,
-  ignoreRejection,
   isAuthError,
   isThenable,
   isVerifiedToken,
@@ -26,7 +25,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResolvedPluginOptions } from './options.js';
 import { forErrorHandler, sendAuthError } from './render.js';
 import { compileRouteAuth, type RoutePolicy } from './route-policy.js';
-import type { AuthHook, RequestAuth, TokenGetter } from './types.js';
+import type { AuthHook, RequestAuth } from './types.js';
 
 /**
  * A hook as added to a route's `onRequest`. Callback style on purpose: a cached verification
@@ -43,14 +42,6 @@ export interface AuthHooks {
 
 /** The verifier's answer, unchecked: a `{ verifier }` passed in may answer anything. */
 type VerifyRequest = (request: FastifyRequest, rules: CompiledRules | undefined) => unknown;
-
-/**
- * The application's getter, made safe once: a promise is not a token (core answers
- * invalid_request), and its rejection must not crash the process.
- */
-function settledGetter(getToken: TokenGetter): (request: FastifyRequest) => unknown {
-  return (request) => ignoreRejection(getToken(request));
-}
 
 function tokenFrom(getToken: (request: FastifyRequest) => unknown, request: FastifyRequest): string {
   // A getter that chokes on what the client sent is a 400, never a 500 (core maps it).
@@ -103,11 +94,10 @@ export function createAuthHooks(options: ResolvedPluginOptions): AuthHooks {
   const { verifier, getToken, realm } = options;
   const replies = options.errorMode === 'reply';
 
-  const getter = getToken === undefined ? undefined : settledGetter(getToken);
   const verify: VerifyRequest =
-    getter === undefined
+    getToken === undefined
       ? (request, rules) => verifier.verifyDirect(headerToken(request), rules)
-      : (request, rules) => verifier.verifyDirect(tokenFrom(getter, request), rules);
+      : (request, rules) => verifier.verifyDirect(tokenFrom(getToken, request), rules);
 
   function build(rules: CompiledRules | undefined, optional: boolean, reply: boolean): RouteHook {
     function fail(
