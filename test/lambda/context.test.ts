@@ -15,7 +15,8 @@ describe('flattenValue', () => {
     ['a string', 'a', 'a'],
     ['a boolean', false, false],
     ['a number', 3, 3],
-    ['an array', ['a', 1, true, null], 'a,1,true,'],
+    ['an array', ['a', 1, true, null], '["a",1,true,null]'],
+    ['an array of names with commas', ['a,b', 'c'], '["a,b","c"]'],
     ['an object', { a: [1] }, '{"a":[1]}'],
     ['a date', new Date(0), '1970-01-01T00:00:00.000Z'],
     ['a bigint', 10n, '10'],
@@ -68,11 +69,11 @@ describe('authorizer context and decisions', () => {
     expectFlatContext(result.context);
     expect(result.context).toMatchObject({
       tokenUse: 'id',
-      groups: 'admin',
+      groups: '["admin"]',
       tenant: 'acme',
       email: f.issuer.user.email,
-      roles: 'a,b',
-      identities: '',
+      roles: '["a","b"]',
+      identities: '[]',
       nested: '{"deep":true}',
     });
     for (const key of ['missing', 'nothing', 'principalId', 'claims'])

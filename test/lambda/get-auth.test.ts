@@ -245,6 +245,18 @@ describe('getAuth on odd shapes', () => {
     expect(getAuth(event)).toBeUndefined();
   });
 
+  it.each([
+    [
+      'a JWT authorizer block without sub',
+      { jwt: { claims: { 'cognito:groups': '[admin]' } }, principalId: 'admin' },
+    ],
+    ['a JWT authorizer block with an object sub', { jwt: { claims: { sub: { id: 1 } } }, sub: 'admin' }],
+    ['an HTTP Lambda authorizer block without a caller', { lambda: { groups: '["admin"]' }, sub: 'admin' }],
+    ['a Cognito claims block without sub', { claims: { 'cognito:groups': 'admin' }, principalId: 'admin' }],
+  ])('does not fall back to another place when %s names no caller', (_, authorizer) => {
+    expect(getAuth({ requestContext: { authorizer } })).toBeUndefined();
+  });
+
   it('parses groups in every rendering API Gateway uses', () => {
     const read = (groups: unknown) =>
       getAuth({ requestContext: { authorizer: { claims: { sub: 's', 'cognito:groups': groups } } } });
@@ -254,5 +266,59 @@ describe('getAuth on odd shapes', () => {
     expect(read(['admin', 'dev'])?.groups).toEqual(['admin', 'dev']);
     expect(read('')?.groups).toEqual([]);
     expect(read(42)?.groups).toEqual([]);
+  });
+});
+
+describe('lists carried from our authorizers to getAuth', () => {
+  const GROUPS = ['a,b', 'say "hi"', 'Ünïcödé', '[x]', 'back\\slash', 'plain'];
+  const SCOPES = ['orders/read', 'https://api.example.com/a,b', 'ünï/read'];
+
+  it.each([
+    ['groups with commas, quotes, brackets and non-ASCII', GROUPS, SCOPES],
+    ['empty lists', [], []],
+    ['a single group that looks like a list', ['a,b'], ['x']],
+  ])('round-trips %s through a REST context (stringified by API Gateway)', async (_, groups, scopes) => {
+    const f = await createFixture();
+    const token = await f.issuer.accessToken({ groups, scopes });
+    const result = await createRestAuthorizer({ verifier: f.verifier })({
+      type: 'TOKEN',
+      authorizationToken: token,
+      methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/pets',
+    });
+    const stringified = Object.fromEntries(Object.entries(result.context!).map(([k, v]) => [k, String(v)]));
+    const auth = getAuth({
+      requestContext: { authorizer: { ...stringified, principalId: result.principalId } },
+    });
+    expect(auth?.groups).toEqual(groups);
+    expect(auth?.scopes).toEqual(scopes);
+  });
+
+  it('round-trips the same lists through an HTTP simple-response context', async () => {
+    const f = await createFixture();
+    const token = await f.issuer.accessToken({ groups: GROUPS, scopes: SCOPES });
+    const result = await createHttpAuthorizer({ verifier: f.verifier })({
+      version: '2.0',
+      type: 'REQUEST',
+      routeArn: 'arn:aws:execute-api:us-east-1:123456789012:abc123/$default/GET/reports',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const auth = getAuth({ requestContext: { authorizer: { lambda: result.context } } });
+    expect(auth).toMatchObject({ groups: GROUPS, scopes: SCOPES });
+  });
+
+  it('still reads the comma-joined lists of earlier versions', () => {
+    const auth = getAuth({
+      requestContext: { authorizer: { sub: 's', groups: 'admin,dev', scopes: 'a/read b/write' } },
+    });
+    expect(auth).toMatchObject({ groups: ['admin', 'dev'], scopes: ['a/read', 'b/write'] });
+  });
+
+  it('reads a JSON array first, and falls back to the text forms when it is not one of strings', () => {
+    const read = (groups: string) =>
+      getAuth({ requestContext: { authorizer: { sub: 's', groups } } })?.groups;
+    expect(read('["a,b","c"]')).toEqual(['a,b', 'c']);
+    expect(read('[]')).toEqual([]);
+    expect(read('[admin dev]')).toEqual(['admin', 'dev']);
+    expect(read('[1,2]')).toEqual(['1', '2']);
   });
 });

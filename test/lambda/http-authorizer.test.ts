@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@cognito-gate/core';
 import {
   type AuthorizerDecision,
   createHttpAuthorizer,
@@ -60,8 +61,8 @@ describeShared('createHttpAuthorizer on real HTTP API authorizer events', () => 
       username: f.issuer.user.username,
       clientId: f.issuer.clientId,
       tokenUse: 'access',
-      groups: 'dev,ops',
-      scopes: 'orders/read orders/write',
+      groups: '["dev","ops"]',
+      scopes: '["orders/read","orders/write"]',
       exp: expect.any(Number),
     };
   });
@@ -202,28 +203,176 @@ describeShared('createHttpAuthorizer on real HTTP API authorizer events', () => 
     );
   });
 
-  it('applies only the current route with simple responses, and denies failed routes in IAM policies', async () => {
+  describe('per-route rules with simple responses and the result cache', () => {
     const routes = { 'DELETE /lambda': { groups: 'admin' }, 'POST /lambda': { scopes: 'orders/read' } };
-    const event = withHeader(loadEvent<HttpAuthorizerV2Event>('ptts-http-authorizer-request-v2.json'), token);
-    const decisions: AuthorizerDecision[] = [];
-    const simple = createHttpAuthorizer({
-      verifier: f.verifier,
-      routes,
-      onDecision: (d) => decisions.push(d),
+    /** The captured event (identitySource ["Bearer foo"], routeKey "POST /lambda") for another route. */
+    const request = (method: string, bearer: string, identitySource?: string[]): HttpAuthorizerV2Event => {
+      const event = withHeader(
+        loadEvent<HttpAuthorizerV2Event>('ptts-http-authorizer-request-v2.json'),
+        bearer,
+      );
+      const routeKey = `${method} /lambda`;
+      return {
+        ...event,
+        routeKey,
+        routeArn: event.routeArn.replace('/POST/', `/${method}/`),
+        identitySource: identitySource ?? [`Bearer ${bearer}`],
+      };
+    };
+
+    it('gives no allow a cached copy would carry to a route the caller fails (default: caching shared)', async () => {
+      const decisions: AuthorizerDecision[] = [];
+      const authorizer = createHttpAuthorizer({
+        verifier: f.verifier,
+        routes,
+        onDecision: (d) => decisions.push(d),
+      });
+      expect(await authorizer(request('POST', token))).toMatchObject({ isAuthorized: false });
+      expect(decisions.map((d) => [d.outcome, d.status, d.code])).toEqual([
+        ['deny', 403, 'insufficient_group'],
+      ]);
+      const admin = await f.issuer.accessToken({ groups: ['admin'], scopes: ['orders/read'] });
+      expect(await authorizer(request('POST', admin))).toMatchObject({ isAuthorized: true });
     });
-    expect(await simple(event)).toMatchObject({ isAuthorized: true });
-    const deleteArn = event.routeArn.replace('/POST/', '/DELETE/');
-    expect(await simple({ ...event, routeArn: deleteArn })).toMatchObject({ isAuthorized: false });
-    expect(decisions.map((d) => [d.outcome, d.status, d.code])).toEqual([
-      ['allow', 200, undefined],
-      ['deny', 403, 'insufficient_group'],
-    ]);
-    const iam = createHttpAuthorizer({ verifier: f.verifier, routes, response: 'iam' });
-    const policy = await iam(event);
-    expect(policy.policyDocument.Statement[1]).toEqual({
-      Action: 'execute-api:Invoke',
-      Effect: 'Deny',
-      Resource: `${stagePrefix(event.routeArn)}DELETE/lambda`,
+
+    it("answers per route with caching: 'route-key' when the routeKey is in the identitySource", async () => {
+      const authorizer = createHttpAuthorizer({ verifier: f.verifier, routes, caching: 'route-key' });
+      const keyed = (method: string) => request(method, token, [`Bearer ${token}`, `${method} /lambda`]);
+      expect(await authorizer(keyed('POST'))).toMatchObject({ isAuthorized: true });
+      expect(await authorizer(keyed('DELETE'))).toMatchObject({ isAuthorized: false });
+    });
+
+    it("treats every rule a greedy or $default route can reach as this route's, with caching: 'route-key'", async () => {
+      const authorizer = createHttpAuthorizer({ verifier: f.verifier, routes, caching: 'route-key' });
+      for (const routeKey of ['ANY /{proxy+}', '$default', 'ANY /lambda']) {
+        const event = { ...request('POST', token, [`Bearer ${token}`, routeKey]), routeKey };
+        expect(await authorizer(event), routeKey).toMatchObject({ isAuthorized: false });
+      }
+      const unrelated = {
+        ...request('POST', token, [`Bearer ${token}`, 'GET /health']),
+        routeKey: 'GET /health',
+      };
+      expect(await authorizer(unrelated)).toMatchObject({ isAuthorized: true });
+    });
+
+    it("fails loudly (500, reported as error) when caching: 'route-key' meets an event whose cache key lacks the route", async () => {
+      const decisions: AuthorizerDecision[] = [];
+      const authorizer = createHttpAuthorizer({
+        verifier: f.verifier,
+        routes,
+        caching: 'route-key',
+        onDecision: (d) => decisions.push(d),
+      });
+      const cases: [unknown, unknown][] = [
+        [[`Bearer ${token}`], 'POST /lambda'],
+        [[], 'POST /lambda'],
+        [null, 'POST /lambda'],
+        ['POST /lambda', 'POST /lambda'],
+        [[`Bearer ${token}`, 42], 42],
+      ];
+      for (const [identitySource, routeKey] of cases) {
+        const event = {
+          ...request('POST', token),
+          identitySource,
+          routeKey,
+        } as unknown as HttpAuthorizerV2Event;
+        const error = await authorizer(event).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as Error).message).toMatch(/routeKey/);
+      }
+      expect(decisions.map((d) => d.outcome)).toEqual(cases.map(() => 'error'));
+    });
+
+    it("answers for this request only with caching: 'off'", async () => {
+      const authorizer = createHttpAuthorizer({ verifier: f.verifier, routes, caching: 'off' });
+      expect(await authorizer(request('POST', token))).toMatchObject({ isAuthorized: true });
+      expect(await authorizer(request('DELETE', token))).toMatchObject({ isAuthorized: false });
+    });
+
+    it.each([
+      ['shared', [{ header: 'authorization' }], (e: HttpAuthorizerV2Event) => [e.headers?.authorization]],
+      [
+        'route-key',
+        [{ header: 'authorization' }],
+        (e: HttpAuthorizerV2Event) => [e.headers?.authorization, e.routeKey],
+      ],
+    ] as const)(
+      'never lets a cached answer admit what a fresh one refuses (caching: %s)',
+      async (caching, identity, key) => {
+        const table = {
+          ...routes,
+          'GET /lambda': { scopes: 'orders/write' },
+          'ANY /admin/{proxy+}': { groups: 'admin' },
+        };
+        const authorizer = createHttpAuthorizer({ verifier: f.verifier, routes: table, caching, identity });
+        const fresh = createHttpAuthorizer({ verifier: f.verifier, routes: table, caching: 'off', identity });
+        const requests = [
+          ['POST', '/lambda', 'POST /lambda'],
+          ['DELETE', '/lambda', 'DELETE /lambda'],
+          ['GET', '/lambda', 'GET /lambda'],
+          ['HEAD', '/lambda', 'ANY /{proxy+}'],
+          ['GET', '/admin/users', 'ANY /{proxy+}'],
+          ['GET', '/health', 'ANY /{proxy+}'],
+        ];
+        for (const claims of [
+          { scopes: ['orders/read'] },
+          { groups: ['admin'], scopes: ['orders/read'] },
+          {},
+        ]) {
+          const bearer = await f.issuer.accessToken(claims);
+          const cache = new Map<string, boolean>();
+          for (const order of [requests, [...requests].reverse()]) {
+            cache.clear();
+            for (const [method, path, routeKey] of order) {
+              const base = request(method!, bearer);
+              const event = {
+                ...base,
+                routeKey: routeKey!,
+                routeArn: `${stagePrefix(base.routeArn)}${method}${path}`,
+              };
+              const cacheKey = JSON.stringify(key(event));
+              const identitySource = key(event) as string[];
+              if (!cache.has(cacheKey)) {
+                const result = await authorizer({ ...event, identitySource });
+                cache.set(cacheKey, (result as { isAuthorized: boolean }).isAuthorized);
+              }
+              const freshAllowed = ((await fresh(event)) as { isAuthorized: boolean }).isAuthorized;
+              if (cache.get(cacheKey))
+                expect(freshAllowed, `${method} ${path} ${JSON.stringify(claims)}`).toBe(true);
+            }
+          }
+        }
+      },
+    );
+
+    it('denies every failed route in IAM policies, whatever the caching', async () => {
+      const iam = createHttpAuthorizer({ verifier: f.verifier, routes, response: 'iam' });
+      const event = request('POST', token);
+      const policy = await iam(event);
+      expect(policy.policyDocument.Statement[1]).toEqual({
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: [
+          `${stagePrefix(event.routeArn)}DELETE/lambda`,
+          `${stagePrefix(event.routeArn)}DELETE/lambda/`,
+        ],
+      });
+    });
+
+    it('guards HEAD with a GET rule and /lambda/ with a /lambda rule', async () => {
+      const authorizer = createHttpAuthorizer({
+        verifier: f.verifier,
+        routes: { 'GET /lambda': { groups: 'admin' } },
+        caching: 'off',
+      });
+      const base = request('GET', token);
+      for (const route of ['GET/lambda', 'HEAD/lambda', 'GET/lambda/', 'HEAD/lambda/']) {
+        const event = { ...base, routeArn: `${stagePrefix(base.routeArn)}${route}` };
+        expect(await authorizer(event), route).toMatchObject({ isAuthorized: false });
+      }
     });
   });
 
@@ -244,6 +393,9 @@ describe('createHttpAuthorizer options', () => {
       /unauthenticated/,
     );
     expect(() => createHttpAuthorizer({ verifier, identity: [] })).toThrow(/identity/);
+    expect(() => createHttpAuthorizer({ verifier, caching: 'sometimes' as 'off' })).toThrow(
+      ConfigurationError,
+    );
     expect(() => createHttpAuthorizer({ verifier, identity: { header: 'bad header' } })).toThrow(/identity/);
   });
 });

@@ -52,6 +52,11 @@ describe('parseExecuteApiArn', () => {
     ['an empty stage', 'arn:aws:execute-api:us-east-1:123456789012:abc123//GET/'],
     ['an empty route', 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/'],
     ['whitespace in the route', 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/a b'],
+    ['a 129-character stage', `arn:aws:execute-api:us-east-1:123456789012:abc123/${'s'.repeat(129)}/GET/`],
+    [
+      'a long partition and API id',
+      `arn:aws${'-x'.repeat(100)}:execute-api:us-east-1:123456789012:${'a'.repeat(100)}/prod/GET/`,
+    ],
     [
       'more than 1600 bytes',
       `arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/${'x'.repeat(1600)}`,

@@ -143,6 +143,46 @@ describeShared('cognitoAuth middy middleware on real proxy events', () => {
   });
 });
 
+describe('cognitoAuth on requests that are not what API Gateway sends', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await createFixture();
+  });
+  const throwing = new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error('getter');
+      },
+      get() {
+        throw new Error('getter');
+      },
+    },
+  );
+
+  it.each([
+    [
+      'two casings of Authorization with different values',
+      async () => ({
+        headers: { Authorization: `Bearer ${await f.issuer.accessToken()}`, authorization: 'Bearer other' },
+      }),
+    ],
+    ['headers that cannot be read', async () => ({ headers: throwing })],
+    ['a numeric Authorization header', async () => ({ headers: { authorization: 7 } })],
+  ])('answers 400 invalid_request, never a 500 nor anonymous access, for %s', async (_, makeEvent) => {
+    for (const optional of [false, true]) {
+      const inner = vi.fn(async () => ({ statusCode: 200, body: 'ok' }));
+      const handler = middy()
+        .use(cognitoAuth({ verifier: f.verifier, optional }))
+        .handler(inner);
+      const response = await handler(await makeEvent(), lambdaContext);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['www-authenticate']).toContain('error="invalid_request"');
+      expect(inner).not.toHaveBeenCalled();
+    }
+  });
+});
+
 describe('cognitoAuth options', () => {
   it('validates options and creates the verifier once, at setup', async () => {
     const { verifier } = await createFixture();

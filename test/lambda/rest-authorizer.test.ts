@@ -46,14 +46,14 @@ function withHeader(event: RestRequestAuthorizerEvent, token: string): RestReque
   return { ...event, headers, multiValueHeaders: multi };
 }
 
-function expectedContext(f: Fixture, scopes: string, groups = '') {
+function expectedContext(f: Fixture, scopes: string[], groups: string[] = []) {
   return {
     sub: f.issuer.user.sub,
     username: f.issuer.user.username,
     clientId: f.issuer.clientId,
     tokenUse: 'access',
-    groups,
-    scopes,
+    groups: JSON.stringify(groups),
+    scopes: JSON.stringify(scopes),
     exp: expect.any(Number),
   };
 }
@@ -78,7 +78,7 @@ describeShared('createRestAuthorizer on real REST authorizer events', () => {
             { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stagePrefix(event.methodArn)}*/*` },
           ],
         },
-        context: expectedContext(f, 'orders/read'),
+        context: expectedContext(f, ['orders/read']),
       });
       expectFlatContext(result.context);
       expect(JSON.stringify(result)).not.toContain(token);
@@ -118,7 +118,7 @@ describeShared('createRestAuthorizer on real REST authorizer events', () => {
             { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stagePrefix(event.methodArn)}*/*` },
           ],
         },
-        context: expectedContext(f, 'orders/read'),
+        context: expectedContext(f, ['orders/read']),
       });
     });
 

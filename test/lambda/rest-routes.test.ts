@@ -1,11 +1,10 @@
 import {
   type AuthorizerDecision,
   createRestAuthorizer,
-  type PolicyAuthorizerResult,
   type RestTokenAuthorizerEvent,
 } from '@cognito-gate/lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from './support.js';
+import { createFixture, expectResourcesFit, type Fixture, iamAllows } from './support.js';
 
 const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:puhdx84jy9/prod/';
 const ROUTES = {
@@ -13,21 +12,6 @@ const ROUTES = {
   'GET /orders/{id}': { scopes: 'orders/read' },
   'ANY /admin/*': { groups: 'admin' },
 };
-
-/** IAM's evaluation of an authorizer policy for one request: explicit Deny wins, `*` spans `/`. */
-function iamAllows(result: PolicyAuthorizerResult, methodArn: string): boolean {
-  const matches = (resource: string | string[]) =>
-    [resource].flat().some((glob) => {
-      const source = glob
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*');
-      return new RegExp(`^${source}$`, 's').test(methodArn);
-    });
-  const statements = result.policyDocument.Statement;
-  if (statements.some((s) => s.Effect === 'Deny' && matches(s.Resource))) return false;
-  return statements.some((s) => s.Effect === 'Allow' && matches(s.Resource));
-}
 
 const REQUESTS = [
   'GET/orders/17',
@@ -139,7 +123,8 @@ describe('createRestAuthorizer route table', () => {
     const token = await f.issuer.accessToken();
     const result = await createRestAuthorizer({ verifier: f.verifier, routes })(event(token, 'GET/'));
     expect(result.policyDocument.Statement).toHaveLength(2);
-    expect(result.policyDocument.Statement[1]!.Resource).toHaveLength(40);
+    // Each GET rule also denies HEAD.
+    expect(result.policyDocument.Statement[1]!.Resource).toHaveLength(80);
     for (const resource of [result.policyDocument.Statement[1]!.Resource].flat()) {
       expect(resource.length).toBeLessThanOrEqual(512);
     }
@@ -152,5 +137,155 @@ describe('createRestAuthorizer route table', () => {
       usageIdentifierKey: (auth) => `key-${auth.clientId}`,
     });
     expect((await authorizer(event(token, 'GET/'))).usageIdentifierKey).toBe(`key-${f.issuer.clientId}`);
+  });
+
+  describe("policyScope: 'method' and API Gateway's 512-character Resource limit", () => {
+    const LONG_PATHS = [
+      ['a 1,500-character path', `orders/${'a'.repeat(1500)}`],
+      ['a non-ASCII path', `orders/${'é'.repeat(300)}🙂${'ß'.repeat(300)}`],
+      ['700 segments', `orders/${'x/'.repeat(700)}end`],
+    ];
+
+    it.each(LONG_PATHS)(
+      'keeps every Resource within the limit for %s, and still decides this request',
+      async (_, path) => {
+        const reader = await f.issuer.accessToken({ scopes: ['orders/read'] });
+        const outsider = await f.issuer.accessToken({ scopes: [] });
+        const authorizer = createRestAuthorizer({
+          verifier: f.verifier,
+          routes: ROUTES,
+          policyScope: 'method',
+        });
+        const forbidden = createRestAuthorizer({
+          verifier: f.verifier,
+          rules: { groups: 'auditors' },
+          policyScope: 'method',
+        });
+        for (const [make, token, route, allowed] of [
+          [authorizer, reader, `GET/${path}`, true],
+          [authorizer, outsider, `GET/${path}`, false],
+          [authorizer, reader, `DELETE/${path}`, false],
+          [forbidden, reader, `GET/${path}`, false],
+        ] as const) {
+          const methodArn = PREFIX + route;
+          expect(methodArn.length).toBeGreaterThan(512);
+          const result = await make(event(token, route));
+          expectResourcesFit(result);
+          expect(iamAllows(result, methodArn), route.slice(0, 20)).toBe(allowed);
+        }
+      },
+    );
+
+    it.each([
+      ['a long path', `GET/orders/${'a'.repeat(600)}`],
+      ['a literal * in the path', 'GET/orders/*'],
+      ['a literal ? in the path', 'GET/orders/?'],
+    ])(
+      'never lets a broadened, cached policy for %s allow what a fresh evaluation denies',
+      async (_, first) => {
+        const routes = { ...ROUTES, 'GET /orders/secret': { groups: 'admin' } };
+        const token = await f.issuer.accessToken({ scopes: ['orders/read'] });
+        const decisions: AuthorizerDecision[] = [];
+        const authorizer = createRestAuthorizer({
+          verifier: f.verifier,
+          routes,
+          policyScope: 'method',
+          onDecision: (d) => decisions.push(d),
+        });
+        const cached = await authorizer(event(token, first));
+        expectResourcesFit(cached);
+        const base = first.replace(/[*?]$/, '');
+        const others = [
+          ...REQUESTS,
+          'GET/orders/secret',
+          'HEAD/orders/secret',
+          `${base}/admin/x`,
+          `${base}b`,
+          `${base}/x`,
+          'GET/orders/1',
+        ];
+        for (const route of others) {
+          decisions.length = 0;
+          await authorizer(event(token, route));
+          const freshAllowed = decisions[0]!.outcome === 'allow';
+          if (iamAllows(cached, PREFIX + route)) expect(freshAllowed, route.slice(0, 40)).toBe(true);
+        }
+        expect(iamAllows(cached, `${PREFIX}GET/orders/secret`)).toBe(false);
+      },
+    );
+
+    it('keeps the exact methodArn as the Resource when it fits', async () => {
+      const token = await f.issuer.accessToken({ scopes: ['orders/read'] });
+      const authorizer = createRestAuthorizer({ verifier: f.verifier, policyScope: 'method' });
+      const route = `GET/orders/${'a'.repeat(512 - PREFIX.length - 'GET/orders/'.length)}`;
+      expect((PREFIX + route).length).toBe(512);
+      const result = await authorizer(event(token, route));
+      expect(result.policyDocument.Statement).toEqual([
+        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: PREFIX + route },
+      ]);
+    });
+  });
+
+  it('keeps stage-wide Deny resources within the limit when a long stage name meets a long route', async () => {
+    const stage = 's'.repeat(128);
+    const prefix = PREFIX.replace('/prod/', `/${stage}/`);
+    const routes = { [`GET /reports/${'r'.repeat(380)}/{id}`]: { groups: 'auditors' } };
+    const token = await f.issuer.accessToken();
+    const result = await createRestAuthorizer({ verifier: f.verifier, routes })({
+      type: 'TOKEN',
+      authorizationToken: token,
+      methodArn: `${prefix}GET/`,
+    });
+    expectResourcesFit(result);
+    expect(iamAllows(result, `${prefix}GET/reports/${'r'.repeat(380)}/7`)).toBe(false);
+    expect(iamAllows(result, `${prefix}HEAD/reports/${'r'.repeat(380)}/7`)).toBe(false);
+    expect(iamAllows(result, `${prefix}GET/`)).toBe(true);
+  });
+
+  describe('route matching: HEAD, trailing slashes, letter case', () => {
+    const TABLE = { 'GET /orders': { scopes: 'orders/read' }, 'get /reports/{id}': { groups: 'auditors' } };
+
+    it.each([
+      ['HEAD on a GET rule', 'HEAD/orders'],
+      ['a trailing slash', 'GET/orders/'],
+      ['HEAD with a trailing slash', 'HEAD/orders/'],
+      ['a lower-case method in the route key', 'GET/reports/1'],
+      ['HEAD on a lower-case GET rule', 'HEAD/reports/1'],
+    ])('guards %s, fresh and from a cached policy', async (_, route) => {
+      const token = await f.issuer.accessToken({ scopes: [] });
+      const decisions: AuthorizerDecision[] = [];
+      const authorizer = createRestAuthorizer({
+        verifier: f.verifier,
+        routes: TABLE,
+        onDecision: (d) => decisions.push(d),
+      });
+      const cached = await authorizer(event(token, 'POST/other'));
+      const fresh = await authorizer(event(token, route));
+      expect(decisions.map((d) => d.outcome)).toEqual(['allow', 'deny']);
+      expect(iamAllows(cached, PREFIX + route)).toBe(false);
+      expect(iamAllows(fresh, PREFIX + route)).toBe(false);
+    });
+
+    it('does not let a rule for /orders reach /orders-archive or /ordersx', async () => {
+      const token = await f.issuer.accessToken({ scopes: [] });
+      const result = await createRestAuthorizer({ verifier: f.verifier, routes: TABLE })(
+        event(token, 'GET/'),
+      );
+      expect(iamAllows(result, `${PREFIX}GET/orders-archive`)).toBe(true);
+      expect(iamAllows(result, `${PREFIX}GET/ordersx`)).toBe(true);
+    });
+
+    it('matches paths case-sensitively, as API Gateway resources and IAM do', async () => {
+      const token = await f.issuer.accessToken({ scopes: [] });
+      const decisions: AuthorizerDecision[] = [];
+      const authorizer = createRestAuthorizer({
+        verifier: f.verifier,
+        routes: TABLE,
+        onDecision: (d) => decisions.push(d),
+      });
+      const result = await authorizer(event(token, 'GET/Orders'));
+      expect(decisions[0]!.outcome).toBe('allow');
+      expect(iamAllows(result, `${PREFIX}GET/Orders`)).toBe(true);
+    });
   });
 });

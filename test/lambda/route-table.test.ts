@@ -9,8 +9,26 @@ describe('compileRouteTable', () => {
       'ANY /admin/{proxy+}': {},
       'DELETE /': {},
       '* /files/*/meta': {},
+      'post /orders/': {},
     });
-    expect(routes.map((r) => r.glob)).toEqual(['GET/orders/*', '*/admin/*', 'DELETE/', '*/files/*/meta']);
+    expect(routes.map((r) => r.globs)).toEqual([
+      ['GET/orders/*', 'HEAD/orders/*'],
+      ['*/admin/*'],
+      ['DELETE/'],
+      ['*/files/*/meta', '*/files/*/meta/'],
+      ['POST/orders', 'POST/orders/'],
+    ]);
+  });
+
+  it('guards HEAD with a GET rule and the trailing-slash twin of a literal path', () => {
+    const [orders, any] = compileRouteTable({ 'GET /orders': {}, 'any /admin': {} });
+    for (const route of ['GET/orders', 'GET/orders/', 'HEAD/orders', 'HEAD/orders/']) {
+      expect(routeMatches(orders!, route), route).toBe(true);
+    }
+    for (const route of ['POST/orders', 'GET/orders-archive', 'GET/Orders', 'get/orders', 'GET/orders//']) {
+      expect(routeMatches(orders!, route), route).toBe(false);
+    }
+    expect(routeMatches(any!, 'PATCH/admin/')).toBe(true);
   });
 
   it('matches with IAM semantics: * and {param} span slashes, everything else is literal', () => {
@@ -27,7 +45,6 @@ describe('compileRouteTable', () => {
 
   it.each([
     ['no method', { '/orders': {} }],
-    ['a lower-case method', { 'get /orders': {} }],
     ['a relative path', { 'GET orders': {} }],
     ['a "?" wildcard', { 'GET /orders?': {} }],
     ['an unbalanced brace', { 'GET /orders/{id': {} }],

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createVerifier, type Verifier } from '@cognito-gate/core';
+import type { PolicyAuthorizerResult } from '@cognito-gate/lambda';
 import { createTestIssuer, type TestIssuer } from '@cognito-gate/testing';
 import { expect } from 'vitest';
 import { readShared, SHARED_DIR } from '../support/shared.js';
@@ -104,4 +105,27 @@ export function expectFlatContext(context: unknown): void {
 export function stagePrefix(arn: string): string {
   const [head, stage] = arn.split('/');
   return `${head}/${stage}/`;
+}
+
+/** IAM's evaluation of an authorizer policy for one ARN: explicit Deny wins; `*` spans `/`, `?` is one character. */
+export function iamAllows(result: PolicyAuthorizerResult, arn: string): boolean {
+  const matches = (resource: string | string[]) =>
+    [resource].flat().some((glob) => {
+      const source = [...glob]
+        .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+      return new RegExp(`^${source}$`, 'su').test(arn);
+    });
+  const statements = result.policyDocument.Statement;
+  if (statements.some((s) => s.Effect === 'Deny' && matches(s.Resource))) return false;
+  return statements.some((s) => s.Effect === 'Allow' && matches(s.Resource));
+}
+
+/** API Gateway answers 500 for a policy Resource over 512 characters; we also stay within 512 UTF-8 bytes. */
+export function expectResourcesFit(result: PolicyAuthorizerResult): void {
+  for (const statement of result.policyDocument.Statement) {
+    for (const resource of [statement.Resource].flat()) {
+      expect(Buffer.byteLength(resource, 'utf8'), resource.slice(0, 80)).toBeLessThanOrEqual(512);
+    }
+  }
 }

@@ -58,6 +58,19 @@ describe('authorizer types', () => {
       },
     });
   });
+
+  it('accepts async hooks and a declared caching mode', () => {
+    createRestAuthorizer({
+      verifier,
+      context: async (auth) => ({ tenant: auth.claims['custom:tenant'] }),
+      principalId: async (auth) => auth.sub,
+      usageIdentifierKey: async (auth) => auth.clientId,
+      onDecision: async () => {},
+    });
+    createHttpAuthorizer({ verifier, routes: { 'GET /a': { groups: 'x' } }, caching: 'route-key' });
+    // @ts-expect-error caching is 'shared', 'route-key' or 'off'
+    createHttpAuthorizer({ verifier, caching: 'sometimes' });
+  });
 });
 
 describe('getAuth types', () => {

@@ -5,8 +5,10 @@ import {
   createFixture,
   expectFlatContext,
   expectOutage,
+  expectResourcesFit,
   expectUnauthorized,
   type Fixture,
+  iamAllows,
   loadEvent,
 } from './support.js';
 
@@ -48,8 +50,8 @@ describeShared('createWebSocketAuthorizer on real $connect events', () => {
           username: f.issuer.user.username,
           clientId: f.issuer.clientId,
           tokenUse: 'access',
-          groups: 'chat',
-          scopes: 'aws.cognito.signin.user.admin',
+          groups: '["chat"]',
+          scopes: '["aws.cognito.signin.user.admin"]',
           exp: expect.any(Number),
         },
       });
@@ -100,10 +102,33 @@ describeShared('createWebSocketAuthorizer on real $connect events', () => {
     });
   });
 
-  it('refuses a token repeated in the query string', async () => {
+  it('refuses two different tokens in the query string, and tolerates the same one twice', async () => {
+    const other = await f.issuer.accessToken({ sub: 'other-sub', groups: ['chat'] });
     const event = withQuery(loadEvent('ptts-websocket-connect-authorizer-request.json'), 'token', token);
-    const repeated = { ...event, multiValueQueryStringParameters: { token: [token, token] } };
-    await expectUnauthorized(createWebSocketAuthorizer({ verifier: f.verifier })(repeated));
+    const authorizer = createWebSocketAuthorizer({ verifier: f.verifier });
+    await expectUnauthorized(
+      authorizer({ ...event, multiValueQueryStringParameters: { token: [token, other] } }),
+    );
+    const same = await authorizer({ ...event, multiValueQueryStringParameters: { token: [token, token] } });
+    expect(same.principalId).toBe(f.issuer.user.sub);
+  });
+});
+
+describe('createWebSocketAuthorizer on a methodArn that cannot be a Resource as it is', () => {
+  it.each([
+    ['a 1,000-character route', `$connect/${'x'.repeat(1000)}`],
+    ['a * in the route', '$connect/*'],
+  ])('keeps the Resource within 512 characters and covering the request for %s', async (_, route) => {
+    const f = await createFixture();
+    const token = await f.issuer.accessToken();
+    const methodArn = `arn:aws:execute-api:us-east-1:123456789012:abc123/prod/${route}`;
+    const result = await createWebSocketAuthorizer({ verifier: f.verifier })({
+      type: 'REQUEST',
+      methodArn,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expectResourcesFit(result);
+    expect(iamAllows(result, methodArn)).toBe(true);
   });
 });
 

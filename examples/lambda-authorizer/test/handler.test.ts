@@ -41,7 +41,14 @@ describeShared('the example authorizer, invoked with real TOKEN events', () => {
       {
         Action: 'execute-api:Invoke',
         Effect: 'Deny',
-        Resource: [`${prefix}GET/orders`, `${prefix}DELETE/orders/*`],
+        // A GET rule also guards HEAD, and /orders also guards /orders/.
+        Resource: [
+          `${prefix}GET/orders`,
+          `${prefix}GET/orders/`,
+          `${prefix}HEAD/orders`,
+          `${prefix}HEAD/orders/`,
+          `${prefix}DELETE/orders/*`,
+        ],
       },
     ]);
   });
@@ -50,7 +57,7 @@ describeShared('the example authorizer, invoked with real TOKEN events', () => {
     const token = await issuer.accessToken({ groups: ['admin'], scopes: ['orders/read'] });
     const result = await authorizer({ ...captured(), authorizationToken: `Bearer ${token}` });
     expect(result.policyDocument.Statement).toHaveLength(1);
-    expect(result.context?.groups).toBe('admin');
+    expect(result.context?.groups).toBe('["admin"]');
   });
 
   it.each([
@@ -111,12 +118,12 @@ describeShared('the example API behind the authorizer', () => {
       principalId: 'sub-1',
       sub: 'sub-1',
       username: 'jane',
-      groups: 'admin,dev',
-      scopes: 'orders/read orders/write',
+      groups: '["admin","dev,ops"]',
+      scopes: '["orders/read","orders/write"]',
       integrationLatency: 12,
     };
     const body = JSON.parse((await apiHandler(captured)).body);
-    expect(body).toMatchObject({ sub: 'sub-1', username: 'jane', groups: ['admin', 'dev'] });
+    expect(body).toMatchObject({ sub: 'sub-1', username: 'jane', groups: ['admin', 'dev,ops'] });
     expect(body.scopes).toEqual(['orders/read', 'orders/write']);
   });
 

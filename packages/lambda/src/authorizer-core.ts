@@ -2,9 +2,14 @@
  * What the REST, HTTP and WebSocket authorizers share: option validation (at setup, never per
  * request), and one pipeline — read the token, verify it with the core, apply the rules — whose
  * failures are mapped once, here, to exactly what API Gateway needs (see decision.ts).
+ *
+ * What crosses in is checked here: a verifier passed as an object may be a user's wrapper, so its
+ * answer counts only when it is a result of our own verification (`isVerifiedToken`); the hooks may
+ * answer promises (awaited) or the wrong type (a 500, reported as `error`, never an Allow); and
+ * whatever the event holds ends as a 401 at worst, never as a TypeError.
  */
 import {
-  type AuthError,
+  AuthError,
   type AuthRules,
   type CompiledRules,
   ConfigurationError,
@@ -12,6 +17,7 @@ import {
   compileRules,
   createVerifier,
   isAuthError,
+  isVerifiedToken,
   type VerifiedToken,
   type Verifier,
   type VerifierOptions,
@@ -36,10 +42,10 @@ export interface BaseAuthorizerOptions<Event> {
   readonly verifier: Verifier | VerifierOptions;
   /** Rules every request must satisfy; failing them is a 403 (a 401 for `tokenUse`). */
   readonly rules?: AuthRules;
-  /** Extra context fields; values are flattened (arrays joined, objects JSON-encoded). */
+  /** Extra context fields (or a promise of them); values are flattened (lists and objects JSON-encoded). */
   readonly context?: ContextHook<Event>;
-  /** The policy principal. Default: `sub` (the app client id for machine-to-machine tokens). */
-  readonly principalId?: (auth: VerifiedToken) => string;
+  /** The policy principal (or a promise of it). Default: `sub` (the app client id for M2M tokens). */
+  readonly principalId?: (auth: VerifiedToken) => string | PromiseLike<string>;
   /** Called with every outcome, for metrics and logs. */
   readonly onDecision?: DecisionHook;
   /** Where REQUEST events carry the token. */
@@ -99,7 +105,7 @@ export class AuthorizerCore<Event> {
   readonly acceptBare: boolean;
   readonly #kind: AuthorizerKind;
   readonly #contextHook: ContextHook<Event> | undefined;
-  readonly #principalHook: ((auth: VerifiedToken) => string) | undefined;
+  readonly #principalHook: ((auth: VerifiedToken) => string | PromiseLike<string>) | undefined;
   readonly #onDecision: DecisionHook | undefined;
 
   constructor(
@@ -130,23 +136,41 @@ export class AuthorizerCore<Event> {
   }
 
   /**
-   * Read and verify the token, then apply the global rules. Never throws an AuthError: a 403 needs
-   * the principal, and some callers answer a 401 with a Deny instead of the Unauthorized error.
+   * Read and verify the token, then apply the global rules. Returns AuthErrors rather than throwing
+   * them: a 403 needs the principal, and some callers answer a 401 with a Deny instead of the
+   * Unauthorized error. Anything else (a broken verifier) is thrown, already reported.
    */
   async authenticate<E>(readToken: (event: E) => string, event: E): Promise<Authentication> {
-    let auth: VerifiedToken;
+    let token: string;
     try {
-      auth = await this.verifier.verify(readToken(event));
+      token = readToken(event);
+    } catch (error) {
+      // Reading the event is ours: whatever it holds, the request is malformed, not a fault.
+      return {
+        failure: isAuthError(error)
+          ? error
+          : new AuthError('invalid_request', { detail: 'unreadable event' }),
+      };
+    }
+    let auth: unknown;
+    try {
+      auth = await this.verifier.verify(token);
     } catch (error) {
       if (isAuthError(error)) return { failure: error };
-      throw error;
+      throw this.rejection(error);
+    }
+    if (!isVerifiedToken(auth)) {
+      // A wrapper answering `{}`, `true` or a copy: not authenticated, and not the client's fault.
+      throw this.rejection(
+        new ConfigurationError('cognito-gate: the verifier answered something that is not a verified token'),
+      );
     }
     if (this.rules === undefined) return { auth, forbidden: undefined };
     try {
       checkRules(auth, this.rules);
       return { auth, forbidden: undefined };
     } catch (error) {
-      if (!isAuthError(error)) throw error;
+      if (!isAuthError(error)) throw this.rejection(error);
       // tokenUse rules fail with a 401 (wrong kind of token), groups/scopes/claims with a 403.
       return error.status === 403 ? { auth, forbidden: error } : { failure: error };
     }
@@ -161,7 +185,7 @@ export class AuthorizerCore<Event> {
    */
   rejection(error: unknown, principalId?: string): unknown {
     if (isAuthError(error)) {
-      if (error.status === 503) {
+      if (error.code === 'jwks_unavailable') {
         this.report('unavailable', { code: error.code, error });
         return new AuthorizerUnavailableError(error);
       }
@@ -186,15 +210,16 @@ export class AuthorizerCore<Event> {
   }
 
   /** The policy principal: never empty (an empty principalId is a 500). */
-  principal(auth: VerifiedToken): string {
-    const principal = this.#principalHook === undefined ? defaultPrincipal(auth) : this.#principalHook(auth);
+  async principal(auth: VerifiedToken): Promise<string> {
+    const principal: unknown =
+      this.#principalHook === undefined ? defaultPrincipal(auth) : await this.#principalHook(auth);
     if (typeof principal !== 'string' || principal.length === 0) {
-      throw new TypeError('cognito-gate: principalId must return a non-empty string');
+      throw new ConfigurationError('cognito-gate: principalId must return a non-empty string');
     }
     return principal;
   }
 
-  context(auth: VerifiedToken, event: Event): AuthorizerContext {
+  context(auth: VerifiedToken, event: Event): Promise<AuthorizerContext> {
     return buildContext(auth, event, this.#contextHook);
   }
 

@@ -2,8 +2,9 @@
  * Claim values as API Gateway hands them to the integration, turned back into what the token held.
  * API Gateway stringifies: the REST Cognito authorizer renders `exp`/`iat` as Java dates
  * (`Tue Jun 18 15:00:04 UTC 2024`) and groups as `a,b`; the HTTP JWT authorizer renders numbers as
- * numeric strings and arrays as `[a b]`; our own context joins groups with commas. Every parser here
- * is total: an unexpected shape gives `undefined` or the value unchanged, never an exception.
+ * numeric strings and arrays as `[a b]`; our own context carries lists as JSON arrays (earlier
+ * versions joined them with commas, which a group name may contain). Every parser here is total: an
+ * unexpected shape gives `undefined` or the value unchanged, never an exception.
  */
 
 const MONTHS: Readonly<Record<string, number>> = {
@@ -55,7 +56,7 @@ export function parseBoolean(value: unknown): boolean | undefined {
 }
 
 function fromJsonArray(text: string): string[] | undefined {
-  if (!text.startsWith('["')) return undefined;
+  if (!text.startsWith('[')) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string') ? parsed : undefined;
@@ -65,9 +66,10 @@ function fromJsonArray(text: string): string[] | undefined {
 }
 
 /**
- * A list claim in any of its renderings: an array, a JSON array string, `[a b]`, `a,b` or `a b`.
- * `separators` says which characters split a plain string: groups use commas and whitespace (group
- * names cannot contain whitespace), scopes whitespace only (a scope may contain a comma).
+ * A list claim in any of its renderings: an array, a JSON array of strings (tried first: it is the
+ * only one that round-trips every name), `[a b]`, `a,b` or `a b`. `separators` says which
+ * characters split a plain string: groups use commas and whitespace (group names cannot contain
+ * whitespace), scopes whitespace only (a scope may contain a comma).
  *
  * @example
  * parseList('[admin dev]', /[\s,]+/) // ['admin', 'dev']

@@ -1,16 +1,21 @@
 /**
  * The flat authorizer `context`. API Gateway answers 500 when a context value is an array or an
- * object (spec pitfall #3), so everything goes through one serializer: lists are joined, objects
- * JSON-encoded, empty values dropped. `getAuth` reads these fields back on the other side.
+ * object (spec pitfall #3), so everything goes through one serializer: lists and objects are
+ * JSON-encoded, empty values dropped. Lists are JSON rather than joined because a Cognito group name
+ * may contain a comma (and a scope a comma too): `["a,b"]` reads back as one group, `a,b` as two.
+ * `getAuth` reads these fields back on the other side.
  */
-import type { VerifiedToken } from '@cognito-gate/core';
+import { ConfigurationError, type VerifiedToken } from '@cognito-gate/core';
 import type { AuthorizerContext, ContextValue } from './events.js';
 
-/** Extra context fields from the user; values are flattened, `undefined`/`null` dropped. */
+/** Extra context fields from the user (or a promise of them); values are flattened, `undefined`/`null` dropped. */
 export type ContextHook<Event> = (
   auth: VerifiedToken,
   event: Event,
-) => Readonly<Record<string, unknown>> | undefined;
+) =>
+  | Readonly<Record<string, unknown>>
+  | undefined
+  | PromiseLike<Readonly<Record<string, unknown>> | undefined>;
 
 /**
  * Keys API Gateway gives its own meaning downstream: `principalId` is the result's principal, and
@@ -18,15 +23,11 @@ export type ContextHook<Event> = (
  */
 const RESERVED = new Set(['principalId', 'claims']);
 
-/** Separators: Cognito group names cannot contain whitespace, scopes cannot contain spaces. */
-export const GROUP_SEPARATOR = ',';
-export const SCOPE_SEPARATOR = ' ';
-
 /**
  * One value as API Gateway accepts it, or `undefined` to drop it.
  *
  * @example
- * flattenValue(['admin', 'dev']) // 'admin,dev'
+ * flattenValue(['admin', 'dev']) // '["admin","dev"]'
  * flattenValue({ a: 1 })         // '{"a":1}'
  */
 export function flattenValue(value: unknown): ContextValue | undefined {
@@ -40,7 +41,6 @@ export function flattenValue(value: unknown): ContextValue | undefined {
       return String(value);
     case 'object': {
       if (value === null) return undefined;
-      if (Array.isArray(value)) return value.map((item) => flattenValue(item) ?? '').join(GROUP_SEPARATOR);
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
       try {
         return JSON.stringify(value);
@@ -55,18 +55,18 @@ export function flattenValue(value: unknown): ContextValue | undefined {
 
 /**
  * The context every authorizer returns: who the caller is, in primitives only.
- * `groups` is comma-joined, `scopes` space-joined, `exp` in epoch seconds.
+ * `groups` and `scopes` are JSON arrays, `exp` is in epoch seconds.
  *
  * @example
- * defaultContext(auth) // { sub, clientId, tokenUse, username, groups: 'admin,dev', scopes: '...', exp }
+ * defaultContext(auth) // { sub, clientId, tokenUse, username, groups: '["admin","dev"]', scopes: '[…]', exp }
  */
 export function defaultContext(auth: VerifiedToken): AuthorizerContext {
   const context: AuthorizerContext = {
     sub: auth.sub,
     clientId: auth.clientId,
     tokenUse: auth.tokenUse,
-    groups: auth.groups.join(GROUP_SEPARATOR),
-    scopes: auth.scopes.join(SCOPE_SEPARATOR),
+    groups: JSON.stringify(auth.groups),
+    scopes: JSON.stringify(auth.scopes),
     exp: Math.floor(auth.expiresAt.getTime() / 1000),
   };
   if (auth.username !== undefined) context.username = auth.username;
@@ -75,20 +75,25 @@ export function defaultContext(auth: VerifiedToken): AuthorizerContext {
 
 /**
  * The default context plus the user's fields, flattened. A user field overrides a default one of
- * the same name; reserved names are skipped.
+ * the same name; reserved names and the empty key are skipped. A hook answering anything but an
+ * object (or nothing) is a bug in the hook: it fails the request with a 500 rather than guess.
  */
-export function buildContext<Event>(
+export async function buildContext<Event>(
   auth: VerifiedToken,
   event: Event,
   hook: ContextHook<Event> | undefined,
-): AuthorizerContext {
+): Promise<AuthorizerContext> {
   const context = defaultContext(auth);
   if (hook === undefined) return context;
-  const extra = hook(auth, event);
-  if (extra === undefined || extra === null || typeof extra !== 'object') return context;
-  for (const key of Object.keys(extra)) {
-    if (RESERVED.has(key) || key === '__proto__') continue;
-    const value = flattenValue(extra[key]);
+  const extra: unknown = await hook(auth, event);
+  if (extra === undefined || extra === null) return context;
+  if (typeof extra !== 'object' || Array.isArray(extra)) {
+    throw new ConfigurationError('cognito-gate: the context hook must return an object or undefined');
+  }
+  const fields = extra as Readonly<Record<string, unknown>>;
+  for (const key of Object.keys(fields)) {
+    if (key === '' || RESERVED.has(key) || key === '__proto__') continue;
+    const value = flattenValue(fields[key]);
     if (value !== undefined) context[key] = value;
   }
   return context;

@@ -28,8 +28,8 @@ export interface AuthorizerDecision {
   readonly error?: unknown;
 }
 
-/** Receives every decision; for metrics and logs. Exceptions it throws are ignored. */
-export type DecisionHook = (decision: AuthorizerDecision) => void;
+/** Receives every decision; for metrics and logs. Exceptions it throws (or rejections) are ignored. */
+export type DecisionHook = (decision: AuthorizerDecision) => unknown;
 
 /** Thrown when no key set is available: API Gateway answers 500, and no request is ever allowed. */
 export class AuthorizerUnavailableError extends Error {
@@ -68,7 +68,12 @@ export function report(
 ): void {
   if (hook === undefined) return;
   try {
-    hook({ authorizer, outcome, status: STATUS[outcome], ...details });
+    const result: unknown = hook({ authorizer, outcome, status: STATUS[outcome], ...details });
+    // Not awaited (metrics must not delay the answer), but an async hook's rejection is caught: in
+    // Lambda an unhandled rejection fails the invocation, which would turn an allow into a 500.
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      Promise.resolve(result).catch(() => {});
+    }
   } catch {
     // A broken metrics hook must not turn an allow into a 500.
   }

@@ -2,6 +2,9 @@
  * `getAuth(event)`: who is calling, for a Lambda behind any API Gateway authorizer, read from
  * wherever API Gateway put it (spec §3.2) and returned in one shape with groups and scopes parsed.
  *
+ * The block API Gateway wrote (`jwt`, `lambda`, `claims`, or a REST Lambda context) is the only
+ * place read: a block that names no caller gives `undefined`, never a fallback to another field.
+ *
  * It verifies NOTHING. It trusts `requestContext.authorizer` because API Gateway writes it after its
  * authorizer has accepted the request and a client cannot set it. That trust holds only when the
  * function is reachable solely through that API Gateway route: an event from a Lambda function URL,
@@ -126,17 +129,19 @@ export function getAuth(event: unknown): GatewayAuth | undefined {
   try {
     const authorizer = objectAt(objectAt(event, 'requestContext'), 'authorizer');
     if (authorizer === undefined) return undefined;
+    // The block API Gateway wrote decides where the caller is; when it names none, there is none.
+    // Falling back to another place would let a stray `principalId` or `sub` pass as a caller.
     const jwt = objectAt(authorizer, 'jwt');
-    const jwtClaims = objectAt(jwt, 'claims');
-    const fromJwt = jwtClaims && fromClaims(jwtClaims, 'jwt-authorizer', jwt && own(jwt, 'scopes'));
-    if (fromJwt !== undefined) return fromJwt;
+    if (jwt !== undefined) {
+      const claims = objectAt(jwt, 'claims');
+      return claims && fromClaims(claims, 'jwt-authorizer', own(jwt, 'scopes'));
+    }
     const lambda = objectAt(authorizer, 'lambda');
-    const fromLambda =
-      lambda && fromContext(lambda, 'http-lambda-authorizer', own(authorizer, 'principalId'));
-    if (fromLambda !== undefined) return fromLambda;
+    if (lambda !== undefined) {
+      return fromContext(lambda, 'http-lambda-authorizer', own(authorizer, 'principalId'));
+    }
     const claims = objectAt(authorizer, 'claims');
-    const fromPool = claims && fromClaims(claims, 'cognito-user-pools', own(authorizer, 'scopes'));
-    if (fromPool !== undefined) return fromPool;
+    if (claims !== undefined) return fromClaims(claims, 'cognito-user-pools', own(authorizer, 'scopes'));
     return fromContext(authorizer, 'lambda-authorizer', undefined);
   } catch {
     // Getters or proxies in a hand-made event: no identity rather than a 500.

@@ -1,11 +1,14 @@
 /**
  * Where a token comes from in an API Gateway event: a header (case-insensitive, because REST keeps
  * the client's casing while HTTP/2 clients and HTTP APIs send lower case), a query parameter or a
- * cookie. Sources are compiled once; reading one allocates nothing on the usual path. Errors are the
- * core's `AuthError`s, so every adapter maps them the same way.
+ * cookie. Sources are compiled once. Every occurrence of a source is read (all casings, single- and
+ * multi-value maps): two different values are `invalid_request`, never "the first one". Errors are
+ * the core's `AuthError`s, so every adapter maps them the same way.
  */
 import { AuthError, ConfigurationError, parseBearer } from '@cognito-gate/core';
-import type { MultiValueMap, RequestFields, StringMap } from './events.js';
+import { eventCookie } from './cookie.js';
+import type { RequestFields } from './events.js';
+import { headerValues, queryValues, singleValue } from './request-values.js';
 
 /** One place to look for the token; the first source present in the event is used. */
 export type IdentitySource =
@@ -64,6 +67,10 @@ function fail(message: string): never {
  * tokenFromValue('eyJ...', true)        // 'eyJ...'
  */
 export function tokenFromValue(value: string | null | undefined, acceptBare: boolean): string {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    // A hand-made event (a number, an array-like): malformed, never handed to the parser.
+    throw new AuthError('invalid_request', { detail: 'the credential is not text' });
+  }
   if (acceptBare && typeof value === 'string') {
     const trimmed = value.trim();
     // No whitespace: not "scheme credentials", so a bare token (or "Bearer" alone, left to parseBearer).
@@ -72,52 +79,10 @@ export function tokenFromValue(value: string | null | undefined, acceptBare: boo
   return parseBearer(value);
 }
 
-function lookup(map: StringMap, lower: string): string | undefined {
-  if (map === null || map === undefined || typeof map !== 'object') return undefined;
-  // Own properties only: an inherited `authorization` is not a header the client sent.
-  const direct = Object.hasOwn(map, lower) ? map[lower] : undefined;
-  if (typeof direct === 'string') return direct;
-  for (const key in map) {
-    if (key.length === lower.length && key.toLowerCase() === lower && Object.hasOwn(map, key)) {
-      const value = map[key];
-      if (typeof value === 'string') return value;
-    }
-  }
-  return undefined;
-}
-
-function repeated(map: MultiValueMap, lower: string, caseInsensitive: boolean): boolean {
-  if (map === null || map === undefined || typeof map !== 'object') return false;
-  for (const key in map) {
-    if (caseInsensitive ? key.toLowerCase() === lower : key === lower) {
-      const values = map[key];
-      if (Array.isArray(values) && values.length > 1) return true;
-    }
-  }
-  return false;
-}
-
-function cookieValue(event: RequestFields, name: string): string | undefined {
-  const prefix = `${name}=`;
-  const cookies = event.cookies;
-  if (Array.isArray(cookies)) {
-    for (const cookie of cookies) {
-      if (typeof cookie === 'string' && cookie.startsWith(prefix)) return cookie.slice(prefix.length);
-    }
-  }
-  // REST and payload 1.0 have only the Cookie header: "a=1; b=2".
-  const header = lookup(event.headers, 'cookie');
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const trimmed = part.trim();
-    if (trimmed.startsWith(prefix)) return trimmed.slice(prefix.length);
-  }
-  return undefined;
-}
-
 /**
  * The token of a REQUEST-style event, from the first configured source present. Throws
- * `missing_token` when no source is present and `invalid_request` when a source is repeated.
+ * `missing_token` when no source is present, and `invalid_request` when a source has two different
+ * values or a field of the event has the wrong type.
  *
  * @example
  * readToken(event, compileIdentitySources({ header: 'authorization' }, []), true);
@@ -132,26 +97,16 @@ export function readToken(
   }
   for (const source of sources) {
     if (source.kind === 'header') {
-      const value = lookup(event.headers, source.lower);
-      if (value === undefined) continue;
-      if (repeated(event.multiValueHeaders, source.lower, true)) {
-        throw new AuthError('invalid_request', { detail: `several ${source.name} headers` });
-      }
-      return tokenFromValue(value, acceptBare);
-    }
-    if (source.kind === 'query') {
-      const map = event.queryStringParameters;
-      const value =
-        map !== null && map !== undefined && Object.hasOwn(map, source.name) ? map[source.name] : undefined;
-      if (typeof value !== 'string') continue;
-      if (repeated(event.multiValueQueryStringParameters, source.name, false)) {
-        throw new AuthError('invalid_request', { detail: `several ${source.name} query parameters` });
-      }
+      const value = singleValue(headerValues(event, source.lower), `${source.name} header`);
+      if (value !== undefined) return tokenFromValue(value, acceptBare);
+    } else if (source.kind === 'query') {
+      const value = singleValue(queryValues(event, source.name), `${source.name} query parameter`);
       // A token in a URL has no scheme; "Bearer x" is still accepted.
-      return tokenFromValue(value, true);
+      if (value !== undefined) return tokenFromValue(value, true);
+    } else {
+      const value = eventCookie(event, source.name);
+      if (value !== undefined) return tokenFromValue(value, true);
     }
-    const value = cookieValue(event, source.name);
-    if (value !== undefined) return tokenFromValue(value, true);
   }
   throw new AuthError('missing_token');
 }

@@ -4,6 +4,10 @@
  * The partition is kept (`aws`, `aws-cn`, `aws-us-gov`, ...): a policy for `arn:aws:` would not
  * cover a request in China or GovCloud and every call would get a 403. A malformed ARN is reported
  * as `undefined` so the caller answers 401, never with a TypeError (a 500).
+ *
+ * A policy `Resource` longer than 512 characters is a 500, and the route part of an ARN is the
+ * client's path: every resource built from it is kept within the limit (counted in UTF-8 bytes, which
+ * is never less than characters), by widening it with a trailing `*` where that stays safe.
  */
 
 /** The parts of an execute-api ARN a policy is built from. */
@@ -23,12 +27,16 @@ export interface ExecuteApiArn {
 
 /** API Gateway caps method ARNs at 1600 bytes; anything longer did not come from it. */
 const MAX_ARN_LENGTH = 1600;
+/** API Gateway's cap on a policy `Resource`. */
+export const MAX_RESOURCE_BYTES = 512;
+/** Partition, region, account, API id and a 128-character stage fit in far less. */
+const MAX_PREFIX_LENGTH = 256;
 const PARTITION = /^aws(?:-[a-z]+)*$/;
 const REGION = /^[a-z]{2,5}(?:-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^\d{12}$/;
 const API_ID = /^[A-Za-z0-9]+$/;
-// Stage names: letters, digits, `-`, `_`; `$default` on HTTP APIs; `*` from the console tester.
-const STAGE = /^(?:\$default|\*|[A-Za-z0-9_-]+)$/;
+// Stage names: up to 128 letters, digits, `-`, `_`; `$default` on HTTP APIs; `*` from the console tester.
+const STAGE = /^(?:\$default|\*|[A-Za-z0-9_-]{1,128})$/;
 const ROUTE = /^[^\s]+$/;
 
 /**
@@ -53,16 +61,10 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   const stage = resource.slice(firstSlash + 1, secondSlash);
   const route = resource.slice(secondSlash + 1);
   if (!API_ID.test(apiId) || !STAGE.test(stage) || !ROUTE.test(route)) return undefined;
-  return {
-    arn,
-    partition,
-    region,
-    accountId,
-    apiId,
-    stage,
-    route,
-    stagePrefix: `arn:${partition}:execute-api:${region}:${accountId}:${apiId}/${stage}/`,
-  };
+  const stagePrefix = `arn:${partition}:execute-api:${region}:${accountId}:${apiId}/${stage}/`;
+  // Bounded so that a stage-wide resource, and the prefix of any cut-down one, always fits.
+  if (stagePrefix.length > MAX_PREFIX_LENGTH) return undefined;
+  return { arn, partition, region, accountId, apiId, stage, route, stagePrefix };
 }
 
 /** A REST method ARN: the route starts with a verb segment (`GET/`, `GET/pets`). */
@@ -89,4 +91,75 @@ export function restStageWildcard(parsed: ExecuteApiArn): string {
  */
 export function httpStageWildcard(parsed: ExecuteApiArn): string {
   return `${parsed.stagePrefix}*`;
+}
+
+/** Length in UTF-8 bytes of `text[0..end)`, stopping early once over `limit`. */
+function utf8Length(text: string, limit = Number.POSITIVE_INFINITY): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4; // a surrogate pair is one 4-byte code point
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** `text` cut to at most `budget` UTF-8 bytes, never inside a surrogate pair. */
+function cutToBytes(text: string, budget: number): string {
+  let bytes = 0;
+  let end = 0;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    const pair = code >= 0xd800 && code <= 0xdbff && end + 1 < text.length;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += pair ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
+/** True when API Gateway accepts `resource` as a policy Resource. */
+export function resourceFits(resource: string): boolean {
+  return utf8Length(resource, MAX_RESOURCE_BYTES) <= MAX_RESOURCE_BYTES;
+}
+
+/**
+ * `resource` as it is when it fits, else cut and ended with `*`: a wider resource. Only for Deny
+ * statements, where covering more fails closed.
+ *
+ * @example
+ * fitDenyResource(`${stagePrefix}GET/reports/${'r'.repeat(600)}`) // `${stagePrefix}GET/reports/rrr…*`
+ */
+export function fitDenyResource(resource: string): string {
+  return resourceFits(resource) ? resource : `${cutToBytes(resource, MAX_RESOURCE_BYTES - 1)}*`;
+}
+
+/**
+ * The ARN itself as a Resource for this request only, or `undefined` when it cannot be written
+ * exactly: over the size limit, or with a `*` or `?` in the client's path that IAM would read as a
+ * wildcard (a policy for `GET/orders/*` would cover every order).
+ */
+export function exactResource(parsed: ExecuteApiArn): string | undefined {
+  if (/[*?]/.test(parsed.route) || !resourceFits(parsed.arn)) return undefined;
+  return parsed.arn;
+}
+
+/**
+ * The narrowest Resource that can be written for a request `exactResource` cannot express: the
+ * route up to its first wildcard character and within the size limit, then `*`. It covers other
+ * requests too, so the policy that uses it must also Deny every route the token fails.
+ *
+ * @example
+ * routePrefixResource(parseExecuteApiArn(`arn:aws:execute-api:us-east-1:123456789012:a1/prod/GET/orders/*`)!)
+ * // 'arn:aws:execute-api:us-east-1:123456789012:a1/prod/GET/orders/*'
+ */
+export function routePrefixResource(parsed: ExecuteApiArn): string {
+  const wildcard = parsed.route.search(/[*?]/);
+  const literal = wildcard === -1 ? parsed.route : parsed.route.slice(0, wildcard);
+  return `${cutToBytes(parsed.stagePrefix + literal, MAX_RESOURCE_BYTES - 1)}*`;
 }

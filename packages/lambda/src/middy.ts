@@ -7,10 +7,13 @@
  * Published as `@cognito-gate/lambda/middy` so the main entry's types never mention middy.
  */
 import {
+  AuthError,
   type AuthRules,
   type CompiledRules,
+  ConfigurationError,
   compileRules,
   isAuthError,
+  isVerifiedToken,
   type VerifiedToken,
   type Verifier,
   type VerifierOptions,
@@ -20,7 +23,7 @@ import type { Context } from 'aws-lambda';
 import { fail, resolveVerifier } from './authorizer-core.js';
 import type { ProxyResult, RequestFields } from './events.js';
 import { compileIdentitySources, type IdentitySource, readToken } from './identity.js';
-import { authErrorResponse } from './proxy-response.js';
+import { authErrorResponse, checkRealm } from './proxy-response.js';
 
 export interface CognitoAuthOptions {
   /** A verifier created once at init, or the options to create one. */
@@ -81,7 +84,7 @@ export function cognitoAuth(
   if (typeof acceptBare !== 'boolean' || typeof optional !== 'boolean') {
     fail('acceptBareToken and optional must be booleans');
   }
-  if (options.realm !== undefined && typeof options.realm !== 'string') fail('realm must be a string');
+  if (options.realm !== undefined) checkRealm(options.realm);
   const rendering = options.realm === undefined ? {} : { realm: options.realm };
 
   return {
@@ -97,9 +100,17 @@ export function cognitoAuth(
             context.auth = undefined;
             return undefined;
           }
-          throw error;
+          // Whatever the event holds, an unreadable request is the client's 400, not our 500.
+          throw isAuthError(error) ? error : new AuthError('invalid_request', { detail: 'unreadable event' });
         }
-        context.auth = await verifier.verify(token, rules);
+        const auth: unknown = await verifier.verify(token, rules);
+        // A wrapper verifier answering `{}` or a copy must not pass as authenticated: fail (500).
+        if (!isVerifiedToken(auth)) {
+          throw new ConfigurationError(
+            'cognito-gate: the verifier answered something that is not a verified token',
+          );
+        }
+        context.auth = auth;
         return undefined;
       } catch (error) {
         if (isAuthError(error)) return authErrorResponse(error, rendering);

@@ -3,6 +3,8 @@
  * the response stays small (spec pitfall #8) whatever the size of the route table.
  */
 import type { AuthorizerContext, PolicyAuthorizerResult, PolicyStatement } from './events.js';
+import { type ExecuteApiArn, fitDenyResource } from './method-arn.js';
+import type { RouteDenial } from './route-table.js';
 
 const VERSION = '2012-10-17' as const;
 const ACTION = 'execute-api:Invoke' as const;
@@ -43,4 +45,19 @@ export function denyResult(
   context: AuthorizerContext | undefined,
 ): PolicyAuthorizerResult {
   return policyResult(principalId, undefined, [resource], context);
+}
+
+/**
+ * The Deny resources for the routes a token fails, each within API Gateway's size limit (a cut
+ * resource ends in `*` and denies more, never less), without duplicates.
+ *
+ * @example
+ * denyResources(arn, denyRoutes(auth, routes)) // ['arn:…/prod/DELETE/orders/*', …]
+ */
+export function denyResources(arn: ExecuteApiArn, denied: readonly RouteDenial[]): string[] {
+  const resources = new Set<string>();
+  for (const denial of denied) {
+    for (const glob of denial.route.globs) resources.add(fitDenyResource(arn.stagePrefix + glob));
+  }
+  return [...resources];
 }

@@ -3,6 +3,10 @@
  * - Allow: a stage-wide policy (safe with result caching), `principalId` = sub, a flat context.
  * - Per-route rules: the same policy also denies every route of the table the token fails, so the
  *   cached result is right for every route, not only the first one.
+ * - `policyScope: 'method'`: the policy names this methodArn only. When the ARN cannot be a Resource
+ *   as it is (over 512 characters, or a `*`/`?` in the path), the Allow is widened to the longest
+ *   prefix that can be written and the policy denies every route the token fails, as the stage-wide
+ *   one does, so even a cached copy allows nothing a fresh evaluation would refuse.
  * - Missing or invalid token: `throw new Error('Unauthorized')`, exactly (401).
  * - Authenticated but forbidden: an explicit Deny (403).
  * - JWKS unavailable: `AuthorizerUnavailableError` (500); nothing is ever allowed without keys.
@@ -11,8 +15,8 @@ import type { VerifiedToken } from '@cognito-gate/core';
 import { AuthorizerCore, type BaseAuthorizerOptions, fail } from './authorizer-core.js';
 import type { PolicyAuthorizerResult, RestAuthorizerEvent } from './events.js';
 import { readToken, tokenFromValue } from './identity.js';
-import { isRestRoute, restStageWildcard } from './method-arn.js';
-import { denyResult, policyResult } from './policy.js';
+import { exactResource, isRestRoute, restStageWildcard, routePrefixResource } from './method-arn.js';
+import { denyResources, denyResult, policyResult } from './policy.js';
 import { compileRouteTable, denialFor, denyRoutes, type RouteTable } from './route-table.js';
 
 export interface RestAuthorizerOptions extends BaseAuthorizerOptions<RestAuthorizerEvent> {
@@ -23,8 +27,14 @@ export interface RestAuthorizerOptions extends BaseAuthorizerOptions<RestAuthori
    * `'method'`: the policy covers only this `methodArn`; use it only with result caching off (TTL 0).
    */
   readonly policyScope?: 'stage' | 'method';
-  /** The API key for usage plans (`usageIdentifierKey`), when API keys come from the authorizer. */
-  readonly usageIdentifierKey?: (auth: VerifiedToken, event: RestAuthorizerEvent) => string | undefined;
+  /**
+   * The API key for usage plans (`usageIdentifierKey`), when API keys come from the authorizer. A
+   * promise is awaited; anything but a non-empty string leaves the key out.
+   */
+  readonly usageIdentifierKey?: (
+    auth: VerifiedToken,
+    event: RestAuthorizerEvent,
+  ) => string | undefined | PromiseLike<string | undefined>;
 }
 
 /** The handler returned by `createRestAuthorizer`. */
@@ -61,26 +71,29 @@ export function createRestAuthorizer(options: RestAuthorizerOptions): RestAuthor
     if (failure !== undefined) throw core.rejection(failure);
     let principalId: string | undefined;
     try {
-      principalId = core.principal(auth);
-      const context = core.context(auth, event);
+      principalId = await core.principal(auth);
+      const context = await core.context(auth, event);
       // A methodArn without a verb (a WebSocket route sent here) is covered by itself only.
       const stageWide = scope === 'stage' && isRestRoute(arn);
-      const resource = stageWide ? restStageWildcard(arn) : arn.arn;
+      const exact = stageWide ? undefined : exactResource(arn);
+      const resource = stageWide ? restStageWildcard(arn) : (exact ?? routePrefixResource(arn));
+      // A resource that covers other requests must carry a Deny for every route the token fails.
+      const shared = exact === undefined;
       if (forbidden !== undefined) {
         core.report('deny', { code: forbidden.code, principalId, error: forbidden });
         return denyResult(principalId, resource, context);
       }
-      const denied = denyRoutes(auth, routes, stageWide ? undefined : arn.route);
+      const denied = denyRoutes(auth, routes, shared ? undefined : arn.route);
       const current = denialFor(denied, arn.route);
-      if (!stageWide && current !== undefined) {
+      if (!shared && current !== undefined) {
         core.report('deny', { code: current.error.code, principalId, error: current.error });
         return denyResult(principalId, resource, context);
       }
-      const key = usageKey?.(auth, event);
+      const key: unknown = await usageKey?.(auth, event);
       const result = policyResult(
         principalId,
         resource,
-        stageWide ? denied.map((denial) => arn.stagePrefix + denial.route.glob) : [],
+        shared ? denyResources(arn, denied) : [],
         context,
         typeof key === 'string' && key.length > 0 ? key : undefined,
       );

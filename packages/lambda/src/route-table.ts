@@ -6,7 +6,11 @@
  * check uses the very same glob semantics, so a fresh and a cached decision always agree.
  *
  * Keys are `'METHOD /path'` (`GET /orders/{id}`, `ANY /admin/*`). In a path, `{param}`, `{proxy+}`
- * and `*` match any characters, `/` included (IAM `*`), and every matching route applies.
+ * and `*` match any characters, `/` included (IAM `*`), and every matching route applies. Each key
+ * also covers what common backends serve from the same handler, so a rule cannot be stepped around:
+ * a `GET` rule guards `HEAD` (Express and Fastify answer HEAD with the GET handler), and a path
+ * without a trailing wildcard guards its trailing-slash twin (`/orders` and `/orders/`). Methods in
+ * keys are case-insensitive; paths are case-sensitive, as API Gateway resources and IAM are.
  */
 import {
   type AuthError,
@@ -18,6 +22,7 @@ import {
   isAuthError,
   type VerifiedToken,
 } from '@cognito-gate/core';
+import { globRegExp } from './iam-glob.js';
 
 /** `{ 'GET /orders/{id}': { scopes: 'orders/read' }, 'ANY /admin/*': { groups: 'admin' } }` */
 export type RouteTable = Readonly<Record<string, AuthRules>>;
@@ -25,8 +30,8 @@ export type RouteTable = Readonly<Record<string, AuthRules>>;
 /** A route compiled at setup. */
 export interface CompiledRoute {
   readonly key: string;
-  /** The resource after the stage, as an IAM glob: `GET/orders/*`, `*\/admin/*`. */
-  readonly glob: string;
+  /** The resources after the stage, as IAM globs: `GET/orders/*`, `HEAD/orders/*`, `*\/admin/*`. */
+  readonly globs: readonly string[];
   readonly pattern: RegExp;
   readonly rules: CompiledRules;
 }
@@ -38,30 +43,41 @@ export interface RouteDenial {
 }
 
 const NO_DENIALS: readonly RouteDenial[] = Object.freeze([]);
-const KEY = /^(ANY|\*|[A-Z]+) (\/\S*)$/;
+const KEY = /^(ANY|\*|[A-Za-z]+) (\/\S*)$/;
 const MAX_PATH = 400; // a policy Resource is capped at 512 characters, the ARN prefix included
 
 function fail(message: string): never {
   throw new ConfigurationError(`cognito-gate: ${message}`);
 }
 
+/** The verbs a key guards: `GET` also guards `HEAD`, which backends answer with the GET handler. */
+export function verbsOf(method: string): readonly string[] {
+  if (method === 'ANY' || method === '*') return ['*'];
+  return method === 'GET' ? ['GET', 'HEAD'] : [method];
+}
+
+/** The paths a key guards: a path that does not end in a wildcard, with and without a trailing slash. */
+export function pathsOf(resource: string): readonly string[] {
+  if (resource === '' || resource.endsWith('*')) return [resource];
+  const bare = resource.endsWith('/') ? resource.slice(0, -1) : resource;
+  return [bare, `${bare}/`];
+}
+
 function compileRoute(key: string, rules: AuthRules): CompiledRoute {
   const match = KEY.exec(key);
   if (match === null) fail(`route "${key}" must look like "GET /orders/{id}" (method, one space, path)`);
-  const [, method = '', path = ''] = match;
+  const [, rawMethod = '', path = ''] = match;
   if (path.length > MAX_PATH) fail(`route "${key}" is longer than ${MAX_PATH} characters`);
   if (path.includes('?')) fail(`route "${key}" must not contain "?" (a one-character IAM wildcard)`);
   const resource = path.slice(1).replace(/\{[^{}/]+\}/g, '*');
   if (/[{}]/.test(resource)) fail(`route "${key}" has an unbalanced {parameter}`);
-  const glob = `${method === 'ANY' ? '*' : method}/${resource}`;
-  const source = glob
-    .split('*')
-    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
+  const globs = verbsOf(rawMethod.toUpperCase()).flatMap((verb) =>
+    pathsOf(resource).map((glob) => `${verb}/${glob}`),
+  );
   return Object.freeze({
     key,
-    glob,
-    pattern: new RegExp(`^${source}$`, 's'),
+    globs: Object.freeze(globs),
+    pattern: globRegExp(globs),
     rules: compileRules(rules),
   });
 }

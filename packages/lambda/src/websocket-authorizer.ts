@@ -9,6 +9,7 @@
 import { AuthorizerCore, type BaseAuthorizerOptions } from './authorizer-core.js';
 import type { PolicyAuthorizerResult, WebSocketAuthorizerEvent } from './events.js';
 import { readToken } from './identity.js';
+import { exactResource, routePrefixResource } from './method-arn.js';
 import { denyResult, policyResult } from './policy.js';
 
 export type WebSocketAuthorizerOptions = BaseAuthorizerOptions<WebSocketAuthorizerEvent>;
@@ -44,14 +45,16 @@ export function createWebSocketAuthorizer(options: WebSocketAuthorizerOptions): 
     if (failure !== undefined) throw core.rejection(failure);
     let principalId: string | undefined;
     try {
-      principalId = core.principal(auth);
-      const context = core.context(auth, event);
+      principalId = await core.principal(auth);
+      const context = await core.context(auth, event);
+      // No result caching on $connect: widening an ARN that cannot be written exactly is harmless.
+      const resource = exactResource(arn) ?? routePrefixResource(arn);
       if (forbidden !== undefined) {
         core.report('deny', { code: forbidden.code, principalId, error: forbidden });
-        return denyResult(principalId, arn.arn, context);
+        return denyResult(principalId, resource, context);
       }
       core.report('allow', { principalId });
-      return policyResult(principalId, arn.arn, [], context);
+      return policyResult(principalId, resource, [], context);
     } catch (error) {
       throw core.rejection(error, principalId);
     }
