@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { AuthError, createVerifier, type Verifier } from '@cognito-gate/core';
-import { cognitoGate } from '@cognito-gate/fastify';
+import { cognitoGate, cookieToken } from '@cognito-gate/fastify';
 import {
   createTestIssuer,
   generateSigningKey,
@@ -298,6 +298,31 @@ describe('getToken', () => {
     );
     expect((await app.inject({ url: '/me', headers: { 'x-mode': 'throw' } })).statusCode).toBe(400);
     expect((await app.inject('/me')).json().code).toBe('invalid_request');
+  });
+});
+
+describe('cookieToken as the getter', () => {
+  it('reads the token cookie and refuses the same cookie with two values (cookie tossing) with 400', async () => {
+    app = await appWith(
+      { verifier, getToken: (request) => cookieToken(request.headers.cookie, 'access_token') },
+      (instance) => instance.get('/me', { config: { auth: true } }, whoami),
+    );
+    const [token, planted] = [await issuer.accessToken(), await issuer.accessToken({ groups: ['admin'] })];
+    const ok = await app.inject({ url: '/me', headers: { cookie: `theme=dark; access_token="${token}"` } });
+    expect(ok.json().sub).toBe(issuer.user.sub);
+    for (const cookie of [
+      `access_token=${planted}; access_token=${token}`,
+      [`access_token=${token}`, `access_token=${planted}`],
+    ]) {
+      const tossed = await app.inject({ url: '/me', headers: { cookie } as unknown as { cookie: string } });
+      expect(tossed.statusCode).toBe(400);
+      expect(tossed.json().code).toBe('invalid_request');
+    }
+    const same = await app.inject({
+      url: '/me',
+      headers: { cookie: `access_token=${token}; access_token=${token}` },
+    });
+    expect(same.statusCode).toBe(200);
   });
 });
 

@@ -2,6 +2,7 @@
  * @cognito-gate/core: verify Amazon Cognito ID and access tokens, strictly and fast.
  */
 export { parseBearer } from './bearer.js';
+export { COOKIE_NAME, type CookieLookup, cookieToken, readCookie } from './cookie.js';
 export { readCustomToken } from './custom-token.js';
 export { type DecodedToken, decodeToken } from './decode.js';
 export {

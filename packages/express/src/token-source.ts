@@ -3,9 +3,16 @@
  * (only when enabled) or a custom getter. RFC 6750 §2 forbids a client from sending the token by more
  * than one method in a request, so a token found in two places is `invalid_request`, never "pick one".
  */
-import { AuthError, isAuthError, parseBearer, readCustomToken, singleHeaderValue } from '@cognito-gate/core';
+import {
+  AuthError,
+  COOKIE_NAME,
+  cookieToken,
+  isAuthError,
+  parseBearer,
+  readCustomToken,
+  singleHeaderValue,
+} from '@cognito-gate/core';
 import type { Request } from 'express';
-import { COOKIE_NAME, readCookie } from './cookie.js';
 import { fail } from './fail.js';
 
 export interface TokenSourceOptions {
@@ -74,11 +81,7 @@ function fromHeader(req: Request): string | undefined {
 }
 
 function fromCookie(req: Request, name: string): string | undefined {
-  const lookup = readCookie(req.headers.cookie, name);
-  if (lookup.found === 'conflict') {
-    throw new AuthError('invalid_request', { detail: `cookie ${name} sent twice with different values` });
-  }
-  return lookup.found ? lookup.value : undefined;
+  return cookieToken(req.headers.cookie, name);
 }
 
 function fromQuery(req: Request, name: string): string | undefined {

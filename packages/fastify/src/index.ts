@@ -2,6 +2,7 @@
  * @cognito-gate/fastify: a Fastify 5 plugin that verifies Amazon Cognito tokens in `onRequest`,
  * with typed `request.auth`, declarative route `config.auth`, and RFC 6750 error responses.
  */
+export { cookieToken } from '@cognito-gate/core';
 export type {
   CognitoGateOptions,
   CognitoGateOwnVerifierOptions,

@@ -1,5 +1,5 @@
+import { readCookie } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
-import { readCookie } from '../../packages/express/src/cookie.js';
 
 describe('readCookie', () => {
   it('finds a cookie among others, trimming spaces and tabs', () => {

@@ -1,9 +1,11 @@
 /**
- * Reading one cookie out of a `Cookie` request header (RFC 6265 §5.4 syntax, parsed leniently the
- * way browsers send it). We parse it ourselves rather than depend on cookie-parser: we need a single
- * named value, and we want the ambiguous cases (the same name twice with different values, as cookie
- * tossing from a sibling subdomain produces) reported rather than silently resolved.
+ * Reading one cookie out of `Cookie` request headers (RFC 6265 §5.4 syntax, parsed leniently the
+ * way browsers send it), shared by every adapter so they cannot drift apart. We parse it ourselves
+ * rather than depend on a cookie parser: we need a single named value, and we want the ambiguous
+ * cases (the same name twice with different values, as cookie tossing from a sibling subdomain
+ * produces) reported rather than silently resolved by order, as most parsers do.
  */
+import { AuthError } from './errors.js';
 
 /** The outcome of looking for one cookie: absent, one value, or conflicting values. */
 export type CookieLookup =
@@ -41,15 +43,16 @@ function cookieValue(raw: string): string {
 }
 
 /**
- * Find the cookie `name` in a `Cookie` header. Never throws, whatever the header holds. Empty
- * values count as absent (a logout usually clears the cookie that way).
+ * Find the cookie `name` in a `Cookie` header, or in several (an array: repeated headers, or API
+ * Gateway v2's `cookies` list). Never throws, whatever the header holds. Empty values count as
+ * absent (a logout usually clears the cookie that way).
  *
  * @example
  * readCookie('theme=dark; access_token="eyJ..."', 'access_token') // { found: true, value: 'eyJ...' }
  */
 export function readCookie(header: string | readonly string[] | undefined, name: string): CookieLookup {
   if (header === undefined) return ABSENT;
-  // Node joins repeated Cookie headers with '; '; an array comes only from hand-built requests.
+  // Node joins repeated Cookie headers with '; '; arrays come from events and hand-built requests.
   const text = typeof header === 'string' ? header : header.join('; ');
   if (!text.includes(name)) return ABSENT;
   let found: string | undefined;
@@ -67,4 +70,22 @@ export function readCookie(header: string | readonly string[] | undefined, name:
     found = value;
   }
   return found === undefined ? ABSENT : { found: true, value: found };
+}
+
+/**
+ * The value of cookie `name`, `undefined` when absent; `invalid_request` when it was sent twice
+ * with different values.
+ *
+ * @example
+ * const token = cookieToken(req.headers.cookie, 'access_token');
+ */
+export function cookieToken(
+  header: string | readonly string[] | undefined,
+  name: string,
+): string | undefined {
+  const lookup = readCookie(header, name);
+  if (lookup.found === 'conflict') {
+    throw new AuthError('invalid_request', { detail: `cookie ${name} sent twice with different values` });
+  }
+  return lookup.found ? lookup.value : undefined;
 }
