@@ -4,6 +4,7 @@ import type { TestIssuer } from '@cognito-gate/testing';
 import type { Express, NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NOT_VERIFIED_ANSWERS } from '../support/verifier-answers.js';
 import { bearer, EXPRESS_VERSIONS, localVerifier, testIssuer } from './support.js';
 
 /** A verifier whose verify() misbehaves the way a hand-written or mocked one might. */
@@ -203,22 +204,19 @@ describe.each(EXPRESS_VERSIONS)('what a verifier answers with $name', ({ createA
     return { app, reached, errors };
   }
 
-  it.each([
-    ['a look-alike object', () => ({ sub: 'x', groups: ['admin'], scopes: [] })],
-    ['true', () => true],
-    ['a copy of a real result', (result: unknown) => ({ ...(result as object) })],
-    ['a promise of a look-alike', () => Promise.resolve({ sub: 'x', groups: [] })],
-    ['a thenable of undefined', () => ({ then: (ok: (v: unknown) => void) => ok(undefined) })],
-  ])('fails closed on %s: next(err), a 500, and the route is never reached', async (_name, answer) => {
-    const { app, reached, errors } = appWith(wrapped(answer));
+  it.each(NOT_VERIFIED_ANSWERS)(
+    'fails closed on %s: next(err), a 500, and the route is never reached',
+    async (_name, answer) => {
+      const { app, reached, errors } = appWith(wrapped(answer));
 
-    const res = await request(app).get('/me').set('Authorization', bearer(token));
+      const res = await request(app).get('/me').set('Authorization', bearer(token));
 
-    expect(res.status).toBe(500);
-    expect(reached).toEqual([]);
-    expect(errors).toHaveLength(1);
-    expect(String((errors[0] as Error).message)).toMatch(/not a verification result/);
-  });
+      expect(res.status).toBe(500);
+      expect(reached).toEqual([]);
+      expect(errors).toHaveLength(1);
+      expect(String((errors[0] as Error).message)).toMatch(/not a verification result/);
+    },
+  );
 
   it('awaits a thenable that is not a native Promise', async () => {
     const { app, reached } = appWith(
