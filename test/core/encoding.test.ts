@@ -52,6 +52,20 @@ describe('every segment is base64url alphabet only', () => {
     });
   }
 
+  it('every ASCII character outside the alphabet, anywhere in a segment → malformed_token', async () => {
+    const alphabet = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+    const v = verifier();
+    for (let code = 0; code < 128; code++) {
+      const c = String.fromCharCode(code);
+      if (alphabet.has(c) || c === '.') continue;
+      for (const at of [positions.header, positions.payload, positions.signature]) {
+        expect(() => v.verifySync(respell(at, () => c)), `U+${code.toString(16)}`).toThrow(
+          expect.objectContaining({ code: 'malformed_token' }),
+        );
+      }
+    }
+  });
+
   it('an inserted character the decoder would skip → malformed_token', async () => {
     for (const extra of ['\u0100', '\u2028', '\ufeff', ' ', '=', '+', '/']) {
       const spelled = token.slice(0, dots[1] + 4) + extra + token.slice(dots[1] + 4);

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { decodeBase64url } from './base64url.js';
 import { AuthError } from './errors.js';
+import { freezeJson } from './immutable.js';
 import type { JwtHeader, JwtPayload } from './types.js';
 
 /** A structurally valid token; nothing in it is verified yet. */
@@ -60,7 +61,8 @@ const HEADER_CACHE_LIMIT = 64;
 function decodeHeader(segment: string): Record<string, unknown> {
   const known = HEADER_CACHE.get(segment);
   if (known !== undefined) return known;
-  const header = Object.freeze(decodeJsonSegment(segment, 'header'));
+  // Deeply frozen once here: results share this object, and a cached header is reused as is.
+  const header = freezeJson(decodeJsonSegment(segment, 'header'));
   if (segment.length <= 512) {
     if (HEADER_CACHE.size >= HEADER_CACHE_LIMIT) HEADER_CACHE.delete(HEADER_CACHE.keys().next().value!);
     HEADER_CACHE.set(segment, header);

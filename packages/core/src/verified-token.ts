@@ -1,34 +1,24 @@
 /**
  * Which objects are results of our own verification. Adapters put what `verifyDirect` returns on
- * the request and guards trust what they find there, so both ask this registry instead of trusting
- * any object of the right shape: a custom verifier answering `{}` or `true`, or another library
- * that also sets `req.auth`, must never read as an authenticated request.
+ * the request and guards trust what they find there, so both ask this module instead of trusting
+ * any object of the right shape: a custom verifier answering `{}` or `true`, a copy of a result, or
+ * another library that also sets `req.auth`, must never read as an authenticated request.
  *
- * The registry lives on `globalThis` under a `Symbol.for` key so that two installed copies of this
- * package (mixed versions) still recognise each other's results.
+ * The mark is a non-enumerable property under a `Symbol.for` key, set before the result is frozen:
+ * nothing parsed from a request (JSON has no symbols) can carry it, a spread or `structuredClone`
+ * copy does not keep it, and two installed copies of this package (mixed versions) still recognise
+ * each other's results. It costs one property per result, where a registry (a WeakSet) would cost
+ * an ephemeron entry the garbage collector must revisit for every verification.
  */
 import type { VerifiedToken } from './types.js';
 
-const REGISTRY_KEY = Symbol.for('@cognito-gate/core.verified-tokens');
+const VERIFIED = Symbol.for('@cognito-gate/core.verified-token');
 
-type Holder = { [REGISTRY_KEY]?: WeakSet<object> };
+const MARK: PropertyDescriptor = { value: true, enumerable: false, writable: false, configurable: false };
 
-function registry(): WeakSet<object> {
-  const holder = globalThis as Holder;
-  let set = holder[REGISTRY_KEY];
-  if (!(set instanceof WeakSet)) {
-    set = new WeakSet();
-    Object.defineProperty(holder, REGISTRY_KEY, { value: set, enumerable: false });
-  }
-  return set;
-}
-
-const VERIFIED = registry();
-
-/** Record a freshly built result as ours. Internal to the verifier. */
+/** Mark a freshly built, not yet frozen, result as ours. Internal to the verifier. */
 export function markVerified<T extends object>(token: T): T {
-  VERIFIED.add(token);
-  return token;
+  return Object.defineProperty(token, VERIFIED, MARK);
 }
 
 /**
@@ -38,5 +28,8 @@ export function markVerified<T extends object>(token: T): T {
  * if (!isVerifiedToken(req.auth)) throw new AuthError('missing_token');
  */
 export function isVerifiedToken(value: unknown): value is VerifiedToken {
-  return typeof value === 'object' && value !== null && VERIFIED.has(value);
+  // Own property only: an object whose prototype is a real result does not count.
+  return (
+    typeof value === 'object' && value !== null && Object.hasOwn(value, VERIFIED) && Object.isFrozen(value)
+  );
 }

@@ -11,7 +11,7 @@ import type { DecodedToken } from './decode.js';
 import { decodeToken } from './decode.js';
 import { AuthError, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
-import { deepFreeze, ImmutableDate } from './immutable.js';
+import { freezeJson, ImmutableDate } from './immutable.js';
 import { type ImportedKey, importJwks } from './jwk.js';
 import { type HydrateResult, JwksCache } from './jwks-cache.js';
 import {
@@ -99,11 +99,11 @@ function freezeToken(
 ): VerifiedToken {
   const isMachine =
     checked.tokenUse === 'access' && checked.username === undefined && checked.sub === checked.clientId;
-  return markVerified(
-    Object.freeze({
+  return Object.freeze(
+    markVerified({
       token,
-      header: deepFreeze(decoded.header),
-      claims: deepFreeze(decoded.payload) as CognitoClaims,
+      header: decoded.header,
+      claims: freezeJson(decoded.payload) as CognitoClaims,
       sub: checked.sub,
       tokenUse: checked.tokenUse,
       clientId: checked.clientId,
