@@ -42,6 +42,7 @@ async function codeOf(token: unknown): Promise<string> {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(AuthError);
+  expect((error as AuthError).unexpected).toBe(false);
   return (error as AuthError).code;
 }
 

@@ -56,6 +56,8 @@ describe('seeded token mutations', () => {
         () => 'verified',
         (error: unknown) => {
           expect(error).toBeInstanceOf(AuthError);
+          // A verdict on the token, never an internal failure that was merely wrapped.
+          expect((error as AuthError).unexpected).toBe(false);
           return (error as AuthError).code;
         },
       );

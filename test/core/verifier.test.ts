@@ -220,6 +220,23 @@ describe('createVerifier().verify', () => {
   });
 });
 
+describe('internal failures', () => {
+  it('fail closed as malformed_token, marked unexpected, with the original error as cause', async () => {
+    const bug = new TypeError('a bug in the clock');
+    const v = verifier({
+      now: () => {
+        throw bug;
+      },
+    });
+    const error = (await v.verify(token(accessClaims())).catch((e: unknown) => e)) as AuthError;
+    expect(error).toMatchObject({ code: 'malformed_token', unexpected: true, cause: bug });
+    const verdict = (await verifier()
+      .verify('a.b.c')
+      .catch((e: unknown) => e)) as AuthError;
+    expect(verdict).toMatchObject({ code: 'malformed_token', unexpected: false });
+  });
+});
+
 describe('a clock that lies', () => {
   it.each([
     ['NaN', Number.NaN],

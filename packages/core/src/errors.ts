@@ -82,6 +82,8 @@ export interface AuthErrorOptions {
   /** Seconds a client should wait before retrying (503 only). */
   readonly retryAfterSeconds?: number;
   readonly cause?: unknown;
+  /** The rejection wraps an internal failure (a bug), not a judgement on the token. */
+  readonly unexpected?: boolean;
 }
 
 /**
@@ -104,6 +106,12 @@ export class AuthError extends Error {
   readonly detail: string | undefined;
   readonly requiredScopes: readonly string[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * True when the pipeline failed in a way it did not plan for (a TypeError from a bug, say) and
+   * failed closed by rejecting the token; the original error is the `cause`. Log these: a token
+   * judgement is never `unexpected`.
+   */
+  readonly unexpected: boolean;
   /** Lets http-errors-aware handlers (Express's default one) use our message. */
   readonly expose = true;
 
@@ -116,6 +124,7 @@ export class AuthError extends Error {
     this.description = info.description;
     this.detail = options.detail;
     this.requiredScopes = options.requiredScopes;
+    this.unexpected = options.unexpected === true;
     this.retryAfterSeconds =
       code === 'jwks_unavailable' ? (options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER) : undefined;
   }

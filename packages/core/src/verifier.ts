@@ -294,11 +294,15 @@ class CognitoVerifier implements Verifier {
   }
 }
 
-/** Every rejection leaves the verifier as an AuthError, whatever failed underneath. */
+/**
+ * Every rejection leaves the verifier as an AuthError, whatever failed underneath. An internal
+ * failure still rejects the token (fail closed) but is marked `unexpected`, so tests and logs can
+ * tell a bug from a verdict.
+ */
 function toAuthError(error: unknown): AuthError {
   return isAuthError(error)
     ? error
-    : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error });
+    : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error, unexpected: true });
 }
 
 function rejectAsAuthError(error: unknown): Promise<never> {
