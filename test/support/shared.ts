@@ -18,11 +18,21 @@ export function readShared<T = unknown>(relative: string): T {
 
 /**
  * `describe` that skips, with a visible reason, when ../shared is absent. The body is not even
- * collected then, since collecting it would read the missing files.
+ * collected then, since collecting it would read the missing files. Under CI (`CI=true`) the
+ * fixtures are part of the checkout's surroundings, so their absence fails instead of skipping:
+ * a quiet skip there would hide hundreds of tests.
  */
 export function describeShared(name: string, body: () => void): void {
   if (hasShared) {
     describe(name, body);
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      it(`needs the third-party fixtures in ../shared (CI=true, not found at ${SHARED_DIR})`, () => {
+        throw new Error(`CI=true but ${SHARED_DIR} does not exist: CI must provide ../shared`);
+      });
+    });
     return;
   }
   console.warn(
