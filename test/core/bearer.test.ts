@@ -18,6 +18,8 @@ describe('parseBearer', () => {
     ['BEARER abc', 'abc'],
     ['  Bearer   abc \t', 'abc'],
     ['\tBearer abc', 'abc'],
+    ['Bearer abc   ', 'abc'],
+    ['Bearer abc\t', 'abc'],
     ['Bearer abc==', 'abc=='],
     ['Bearer a-b_c~d+e/f.g', 'a-b_c~d+e/f.g'],
   ])('extracts the token from %j', (header, token) => {
@@ -42,6 +44,10 @@ describe('parseBearer', () => {
     ['Bearer abc,Bearer def', 'invalid_request'],
     ['Bearer a,b', 'invalid_request'],
     ['Bearerabc', 'missing_token'],
+    // Other six-letter schemes are not Bearer, whatever follows.
+    ['Beaver abc', 'missing_token'],
+    ['Bearex abc', 'missing_token'],
+    ['Bearer\u00a0abc', 'missing_token'],
     [[], 'missing_token'],
     [['Bearer a', 'Bearer b'], 'invalid_request'],
   ])('%j → %s', (header, code) => {

@@ -32,7 +32,12 @@ describe('decodeToken', () => {
   });
 
   it('applies the length cap before looking at the content', () => {
-    expect(() => decodeToken('x'.repeat(101), 100)).toThrow(AuthError);
+    // A well-formed token one character over the cap: only the cap can reject it.
+    const token = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ sub: 'x' })}.${b64('sig')}`;
+    expect(decodeToken(token, token.length).payload).toEqual({ sub: 'x' });
+    expect(() => decodeToken(token, token.length - 1)).toThrow(
+      expect.objectContaining({ code: 'malformed_token', detail: 'token exceeds the size cap' }),
+    );
   });
 
   it.each([

@@ -190,6 +190,49 @@ describe('classic attacks', () => {
     expect(Object.getPrototypeOf(auth.claims)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect({ ...auth.claims }).not.toHaveProperty('isAdmin');
+    // Object.assign runs the __proto__ setter where a spread would not: the key must be gone.
+    const copy = Object.assign({}, auth.claims) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy.isAdmin).toBeUndefined();
+    expect(Object.hasOwn(auth.claims, '__proto__')).toBe(false);
+    expect(Object.hasOwn(auth.header, '__proto__')).toBe(false);
+  });
+
+  it('a valid token over maxTokenLength is refused by the cap, and verifies at exactly the cap', async () => {
+    const token = valid();
+    const capped = (max: number) =>
+      createVerifier({
+        userPoolId: POOL_ID,
+        clientId: CLIENT_ID,
+        jwks: { keys: jwks, fetch: false },
+        now: () => NOW * 1000,
+        maxTokenLength: max,
+      });
+    await expect(capped(token.length).verify(token)).resolves.toMatchObject({ tokenUse: 'access' });
+    await expect(capped(token.length - 1).verify(token)).rejects.toMatchObject({
+      code: 'malformed_token',
+      detail: 'token exceeds the size cap',
+    });
+  });
+
+  it('an RSA key over 8192 bits → invalid_key', async () => {
+    const huge = {
+      ...good.jwk,
+      kid: 'huge',
+      n: Buffer.concat([Buffer.from([0xc1]), Buffer.alloc(1024, 0xff)]).toString('base64url'),
+    };
+    const v = createVerifier({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      jwks: { keys: { keys: [huge] }, fetch: false },
+      now: () => NOW * 1000,
+    });
+    await expect(
+      v.verify(signJwt({ kid: 'huge', alg: 'RS256' }, accessClaims(), good)),
+    ).rejects.toMatchObject({
+      code: 'invalid_key',
+      detail: expect.stringMatching(/8200 bits/),
+    });
   });
 
   it.each([

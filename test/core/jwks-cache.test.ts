@@ -21,9 +21,11 @@ function endpoint(initial: { keys: unknown[] }) {
     failWith: undefined as Error | undefined,
     requests: 0,
     gate: undefined as Promise<void> | undefined,
+    onRequest: undefined as (() => void) | undefined,
   };
   const fetch = async (_url: string, _init: RequestInit): Promise<Response> => {
     state.requests++;
+    state.onRequest?.();
     if (state.gate !== undefined) await state.gate;
     if (state.failWith !== undefined) throw state.failWith;
     return new Response(JSON.stringify(state.document), { status: state.status, headers: state.headers });
@@ -328,14 +330,18 @@ describe('JWKS cache', () => {
   });
 
   it('reports fetch start, success and failure with durations', async () => {
-    const { clock, server, verifier, events } = setup({ keys: [keyA.jwk] });
+    const { clock, server, verifier, events } = setup({ keys: [keyA.jwk, { ...keyB.jwk, e: 'AQ' }] });
+    // Each download takes 250 ms of the verifier's clock, so the reported duration is checkable.
+    server.state.onRequest = () => {
+      clock.now += 250;
+    };
     await verifier.verify(tokenFor(keyA));
     expect(events[0]).toMatchObject({ type: 'jwks_fetch_start', reason: 'cold' });
     expect(events[1]).toMatchObject({
       type: 'jwks_fetch_success',
       keys: 1,
-      rejectedKeys: 0,
-      durationMs: expect.any(Number),
+      rejectedKeys: 1,
+      durationMs: 250,
     });
     server.state.status = 404;
     clock.now += 10_000;
@@ -361,7 +367,7 @@ describe('JWKS cache', () => {
 
   describe('hydrate', () => {
     it('fetches every issuer JWKS and reports failures instead of throwing', async () => {
-      const { server, verifier } = setup({ keys: [keyA.jwk] });
+      const { server } = setup({ keys: [keyA.jwk] });
       const seen: string[] = [];
       const original = server.fetch;
       const fetch = async (url: string, init: RequestInit) => {
@@ -385,7 +391,42 @@ describe('JWKS cache', () => {
       expect(seen).toHaveLength(2);
       await v.verify(tokenFor(keyA));
       expect(seen).toHaveLength(2);
-      expect(verifier).toBeDefined();
+    });
+
+    it('reports per pool with several pools, and a later hydrate() recovers after a failure', async () => {
+      const other = 'us-west-2_OtherPool';
+      let westUp = false;
+      const fetch = async (url: string) => {
+        if (url.includes('issuer-cognito-idp')) return new Response('forbidden', { status: 403 });
+        if (url.includes(other)) {
+          if (!westUp) throw new TypeError('fetch failed');
+          return new Response(JSON.stringify({ keys: [keyB.jwk] }));
+        }
+        return new Response(JSON.stringify({ keys: [keyA.jwk] }));
+      };
+      const clock = { now: NOW * 1000 };
+      const v = createVerifier({
+        userPoolId: [POOL_ID, other],
+        clientId: CLIENT_ID,
+        jwks: { fetch },
+        now: () => clock.now,
+      });
+      const first = await v.hydrate();
+      expect(first.ok).toBe(false);
+      expect(first.results.filter((r) => r.ok).map((r) => r.uri)).toEqual([
+        `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}/.well-known/jwks.json`,
+      ]);
+      westUp = true;
+      clock.now += 10_000;
+      const second = await v.hydrate();
+      expect(second.ok).toBe(true);
+      expect(second.results.filter((r) => r.ok)).toHaveLength(2);
+      const westToken = signJwt(
+        { kid: keyB.kid, alg: 'RS256' },
+        accessClaims({ iss: `https://cognito-idp.us-west-2.amazonaws.com/${other}` }),
+        keyB,
+      );
+      await expect(v.verify(westToken)).resolves.toMatchObject({ userPoolId: other });
     });
 
     it('reports ok: false when a pool has no keys at all', async () => {

@@ -61,11 +61,38 @@ describe('rules', () => {
   });
 
   it('names the required scopes on insufficient_scope', () => {
-    try {
-      checkRules(token, compileRules({ scopes: ['orders/admin'] }));
-    } catch (error) {
-      expect((error as AuthError).requiredScopes).toEqual(['orders/admin']);
+    expect(() => checkRules(token, compileRules({ scopes: ['orders/admin'] }))).toThrow(
+      expect.objectContaining({ code: 'insufficient_scope', requiredScopes: ['orders/admin'] }),
+    );
+  });
+
+  it('refuses a requirement with both anyOf and allOf, or with neither', () => {
+    for (const groups of [{ anyOf: ['a'], allOf: ['b'] }, {}, { oneOf: ['a'] }]) {
+      expect(() => compileRules({ groups } as never)).toThrow(ConfigurationError);
     }
+  });
+
+  it('compares number and boolean exact-match claim rules with Object.is', () => {
+    const numeric = {
+      ...token,
+      claims: { level: 3, admin: true, zero: 0, nan: Number.NaN },
+    } as unknown as VerifiedToken;
+    const check = (claims: Record<string, unknown>) => {
+      try {
+        checkRules(numeric, compileRules({ claims } as never));
+        return 'ok';
+      } catch (error) {
+        return (error as AuthError).code;
+      }
+    };
+    expect(check({ level: 3 })).toBe('ok');
+    expect(check({ level: 4 })).toBe('forbidden');
+    expect(check({ level: '3' })).toBe('forbidden');
+    expect(check({ admin: true })).toBe('ok');
+    expect(check({ admin: false })).toBe('forbidden');
+    expect(check({ zero: -0 })).toBe('forbidden');
+    expect(check({ nan: Number.NaN })).toBe('ok');
+    expect(check({ missing: null })).toBe('forbidden');
   });
 
   it('compiles once: the same object maps to the same compiled rules', () => {

@@ -71,8 +71,22 @@ describe('verified-token cache', () => {
     document = { keys: [makeKey('successor').jwk] };
     clock.now += 3600_001;
     await verifier.verify(token); // served while the background refresh runs
+    expect(verifier.cachedTokens).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 5));
+    // Purged as soon as the refreshed set is in, before any request asks for the token again.
+    expect(verifier.cachedTokens).toBe(0);
     await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'unknown_key' });
+  });
+
+  it('serves a cached token past exp only within clockToleranceSeconds', async () => {
+    const { clock, verifier } = setup({ clockToleranceSeconds: 30 });
+    const token = sign(accessClaims({ exp: NOW + 60 }));
+    const first = await verifier.verify(token);
+    clock.now = (NOW + 60 + 29) * 1000;
+    expect(await verifier.verify(token)).toBe(first); // a hit, 29 s past exp
+    clock.now = (NOW + 60 + 30) * 1000;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'expired' });
+    expect(verifier.cachedTokens).toBe(0);
   });
 
   it('can be turned off', async () => {

@@ -220,6 +220,50 @@ describe('createVerifier().verify', () => {
   });
 });
 
+describe('claim edges', () => {
+  it('an empty sub is invalid_claims', async () => {
+    expect(await codeOf(verifier().verify(token(accessClaims({ sub: '' }))))).toBe('invalid_claims');
+  });
+
+  it.each([
+    ['an array', [CLIENT_ID]],
+    ['a number', 42],
+    ['null', null],
+    ['an object', { id: CLIENT_ID }],
+  ])('an ID token whose aud is %s is invalid_claims, even with clientId: null', async (_name, aud) => {
+    const v = verifier({ tokenUse: 'id', clientId: null });
+    expect(await codeOf(v.verify(token(idClaims({ aud }))))).toBe('invalid_claims');
+  });
+
+  it('isMachine only for access tokens without a username whose sub is the client id', async () => {
+    const v = verifier({ clientId: null });
+    const m2m = await v.verify(
+      token(accessClaims({ sub: CLIENT_ID, username: undefined, 'cognito:groups': undefined })),
+    );
+    expect(m2m.isMachine).toBe(true);
+    const userless = await v.verify(token(accessClaims({ username: undefined, jti: 'no-username' })));
+    expect(userless.isMachine).toBe(false);
+    const named = await v.verify(token(accessClaims({ sub: CLIENT_ID, jti: 'named' })));
+    expect(named.isMachine).toBe(false);
+  });
+
+  it('nbf and iat boundaries: valid at exactly nbf and iat = now, refused one second off', async () => {
+    const v = verifier();
+    await expect(v.verify(token(accessClaims({ nbf: NOW, jti: 'n0' })))).resolves.toBeDefined();
+    expect(await codeOf(v.verify(token(accessClaims({ nbf: NOW + 1, jti: 'n1' }))))).toBe('not_yet_valid');
+    await expect(v.verify(token(accessClaims({ iat: NOW, jti: 'i0' })))).resolves.toBeDefined();
+    expect(await codeOf(v.verify(token(accessClaims({ iat: NOW + 1, jti: 'i1' }))))).toBe('issued_in_future');
+    const tolerant = verifier({ clockToleranceSeconds: 5 });
+    await expect(tolerant.verify(token(accessClaims({ nbf: NOW + 5, iat: NOW + 5 })))).resolves.toBeDefined();
+    expect(await codeOf(tolerant.verify(token(accessClaims({ nbf: NOW + 6, jti: 'n6' }))))).toBe(
+      'not_yet_valid',
+    );
+    expect(await codeOf(tolerant.verify(token(accessClaims({ iat: NOW + 6, jti: 'i6' }))))).toBe(
+      'issued_in_future',
+    );
+  });
+});
+
 describe('internal failures', () => {
   it('fail closed as malformed_token, marked unexpected, with the original error as cause', async () => {
     const bug = new TypeError('a bug in the clock');
