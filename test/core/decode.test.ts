@@ -8,6 +8,9 @@ describe('isCanonicalBase64url', () => {
     ['', true],
     ['QQ', true],
     ['QR', false],
+    // U is 0b010100: its low two bits are zero but one of the four unused bits of a 2-char tail is set.
+    ['QU', false],
+    ['QUK', false],
     ['QUI', true],
     ['QUJ', false],
     ['QUJD', true],

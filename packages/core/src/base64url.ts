@@ -21,9 +21,10 @@ export function decodeBase64url(text: string): Buffer | undefined {
   const rest = length & 3;
   if (rest === 1) return undefined;
   if (rest !== 0) {
+    // Outside the alphabet the value is -1, every bit set, so the test below refuses it too.
     const last = VALUES[text.charCodeAt(length - 1)] ?? -1;
     // 2 chars carry 12 bits for 8 (4 unused); 3 chars carry 18 bits for 16 (2 unused).
-    if (last < 0 || (last & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+    if ((last & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
   }
   if (Buffer.byteLength(text, 'utf8') !== length) return undefined;
   if (text.includes('+') || text.includes('/')) return undefined;
