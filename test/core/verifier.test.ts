@@ -221,6 +221,22 @@ describe('createVerifier().verify', () => {
 });
 
 describe('claim edges', () => {
+  it.each([
+    ['a number', 5],
+    ['an array with a number', [1]],
+    ['an empty array', []],
+    ['null', null],
+    ['an object', { a: 1 }],
+  ])('an access token whose aud is %s is invalid_claims (every claim is type-checked)', async (_name, aud) => {
+    expect(await codeOf(verifier().verify(token(accessClaims({ aud }))))).toBe('invalid_claims');
+  });
+
+  it('an access token may carry aud as a string or an array of strings (resource binding)', async () => {
+    const v = verifier();
+    await expect(v.verify(token(accessClaims({ aud: 'https://api.example' })))).resolves.toBeDefined();
+    await expect(v.verify(token(accessClaims({ aud: ['a', 'b'], jti: 'arr' })))).resolves.toBeDefined();
+  });
+
   it('an empty sub is invalid_claims', async () => {
     expect(await codeOf(verifier().verify(token(accessClaims({ sub: '' }))))).toBe('invalid_claims');
   });

@@ -82,10 +82,20 @@ function scopesOf(payload: JwtPayload): readonly string[] {
   return Object.freeze(scopes.includes('') ? scopes.filter((s) => s.length > 0) : scopes);
 }
 
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string');
+}
+
 function clientOf(payload: JwtPayload, tokenUse: TokenUse): string {
   if (tokenUse === 'access') {
     const clientId = optionalString(payload, 'client_id');
     if (clientId === undefined) reject('invalid_claims', 'client_id is missing');
+    // Cognito access tokens carry `aud` only with resource binding (RFC 8707): a string or a list of
+    // strings. It is not checked against anything yet, but its type is, like every claim's.
+    const aud = own(payload, 'aud');
+    if (aud !== undefined && typeof aud !== 'string' && !isStringList(aud)) {
+      reject('invalid_claims', 'aud is not a string or a list of strings');
+    }
     return clientId;
   }
   const aud = own(payload, 'aud');

@@ -31,8 +31,11 @@ function policyViolation(jwk: Record<string, unknown>): string | { modulus: Buff
   if (jwk.kty !== 'RSA') return 'kty is not RSA';
   if (jwk.use !== undefined && jwk.use !== 'sig') return 'use is not sig';
   if (jwk.key_ops !== undefined) {
-    if (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify'))
-      return 'key_ops does not allow verify';
+    const ops = jwk.key_ops;
+    // RFC 7517 §4.3: an array of strings without duplicates.
+    if (!Array.isArray(ops) || ops.some((op) => typeof op !== 'string') || new Set(ops).size !== ops.length)
+      return 'key_ops is not a list of distinct strings';
+    if (!ops.includes('verify')) return 'key_ops does not allow verify';
   }
   if (jwk.alg !== undefined && jwk.alg !== ACCEPTED_ALG) return 'alg is not RS256';
   for (const member of PRIVATE_MEMBERS) if (jwk[member] !== undefined) return 'contains private key material';
