@@ -8,6 +8,10 @@
  * counts mutants that change behaviour.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
+// Property suites scale their case counts by PROPERTY_RUNS (test/support/property.ts): a tenth of
+// them per mutant keeps a run within reach on 2 cores while they still kill what they can.
+process.env.PROPERTY_RUNS ??= '0.1';
+
 export default {
   testRunner: 'vitest',
   // Stryker rewrites the tsconfig named here with the TypeScript API, which TypeScript 7 no longer
