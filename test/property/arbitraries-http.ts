@@ -1001,3 +1001,28 @@ export function iamAllows(policy: PolicyLike, arn: string): boolean {
   if (statements.some((s) => s.Effect === 'Deny' && matches(s.Resource))) return false;
   return statements.some((s) => s.Effect === 'Allow' && matches(s.Resource));
 }
+
+/**
+ * The checks every HTTP property makes before looking at routes: one handler at most, Node's own
+ * 400 for a request line its parser refuses, 431 for an oversized head. Returns a problem, `'ok'`
+ * when Node answered as it should and nothing else applies, or `undefined` to go on judging.
+ */
+export function transportProblem(
+  request: HttpCase,
+  response: WireResponse,
+  handlersRun: number,
+  size: 'fits' | 'edge' | 'over',
+): string | 'ok' | undefined {
+  const { status, headers } = response;
+  if (handlersRun > 1) return `${handlersRun} handlers ran`;
+  if (!parserKnows(request.method) || request.target.variant === 'raw-unicode') {
+    // Node's parser refuses the request line before any middleware runs.
+    return status === 400 && handlersRun === 0 && headers['www-authenticate'] === undefined
+      ? 'ok'
+      : `Node's parser should have answered 400, got ${status}`;
+  }
+  if (size === 'over' || (size === 'edge' && status === 431)) {
+    return status === 431 && handlersRun === 0 ? 'ok' : `expected 431 for an oversized head, got ${status}`;
+  }
+  return undefined;
+}

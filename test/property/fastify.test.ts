@@ -31,7 +31,6 @@ import {
   identityOf,
   mintCatalogue,
   type PathSample,
-  parserKnows,
   type RuleModel,
   rejectionProblem,
   renderHead,
@@ -41,6 +40,7 @@ import {
   statusOf,
   TOKEN_COOKIE,
   toAuthRules,
+  transportProblem,
   verdict,
   type WireResponse,
 } from './arbitraries-http.js';
@@ -329,17 +329,8 @@ function judge(
   size: 'fits' | 'edge' | 'over',
 ): string | undefined {
   const { status, headers } = response;
-  if (ran.length > 1) return `${ran.length} handlers ran`;
-  if (!parserKnows(request.method) || request.target.variant === 'raw-unicode') {
-    return status === 400 && ran.length === 0 && headers['www-authenticate'] === undefined
-      ? undefined
-      : `Node's parser should have answered 400, got ${status}`;
-  }
-  if (size === 'over' || (size === 'edge' && status === 431)) {
-    return status === 431 && ran.length === 0
-      ? undefined
-      : `expected 431 for an oversized head, got ${status}`;
-  }
+  const transport = transportProblem(request, response, ran.length, size);
+  if (transport !== undefined) return transport === 'ok' ? undefined : transport;
   const run = ran[0];
   if (run !== undefined) {
     if (status !== 200) return `${run.route} ran but the answer is ${status}`;
