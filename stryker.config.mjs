@@ -3,7 +3,8 @@
  * Mutation testing (`npm run mutation`): on demand, never part of `npm test` or CI. StrykerJS 9.6
  * (10.x needs Node 22) with its vitest runner; no TypeScript checker (TypeScript 7 has no JS API).
  * Incremental: only mutants in changed code or covered by changed tests run again; delete
- * reports/stryker-incremental.json for a full run. `npm run mutation -- --mutate <file>` narrows it.
+ * reports/stryker-incremental.json for a full run. `npm run mutation -- --mutate <file>` narrows it;
+ * `MUTATION_FAST=1` runs a quicker suite without the generated tests (vitest.mutation.config.ts).
  * Mutants that only change message text are ignored (stryker/message-text-ignorer.mjs), so the score
  * counts mutants that change behaviour.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -17,7 +18,9 @@ export default {
   // Stryker rewrites the tsconfig named here with the TypeScript API, which TypeScript 7 no longer
   // has; our tsconfigs point nowhere outside the sandbox, so it is given a file that does not exist.
   tsconfigFile: 'stryker/no-tsconfig.json',
-  vitest: { configFile: 'vitest.config.ts' },
+  vitest: {
+    configFile: process.env.MUTATION_FAST === '1' ? 'vitest.mutation.config.ts' : 'vitest.config.ts',
+  },
   plugins: ['@stryker-mutator/vitest-runner', './stryker/message-text-ignorer.mjs'],
   ignorers: ['message-text'],
   mutate: [
