@@ -32,6 +32,27 @@ function calleeName(node) {
   return undefined;
 }
 
+/** Helpers whose argument at this index is a log-only detail. */
+const DETAIL_ARGUMENT = new Map([
+  ['revokedBy', 0],
+  ['malformed', 0],
+  ['reject', 1],
+]);
+
+/** `{ detail }`, `{ detail, cause }`: the options of an AuthError that only feed logs. */
+function isDetailOnlyObject(path) {
+  return (
+    path.isObjectExpression() &&
+    path.node.properties.length > 0 &&
+    path.node.properties.every(
+      (p) =>
+        p.type === 'ObjectProperty' &&
+        p.key.type === 'Identifier' &&
+        ['detail', 'cause'].includes(p.key.name),
+    )
+  );
+}
+
 function isText(path) {
   return path.isStringLiteral() || path.isTemplateLiteral();
 }
@@ -54,6 +75,7 @@ function textOwner(path) {
 export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'message-text', {
     shouldIgnore(path) {
+      if (isDetailOnlyObject(path)) return 'AuthError detail and cause: log text, never sent to clients';
       if (!isText(path)) return undefined;
       const owner = textOwner(path);
       if (owner === null) return undefined;
@@ -71,6 +93,11 @@ export const strykerPlugins = [
         return 'error message text';
       }
       if (owner.isCallExpression() && calleeName(owner.node) === 'console') return 'console output';
+      if (owner.isCallExpression()) {
+        const index = DETAIL_ARGUMENT.get(calleeName(owner.node) ?? '');
+        if (index !== undefined && owner.node.arguments[index] === path.node)
+          return 'a detail argument: log text';
+      }
       return undefined;
     },
   }),

@@ -82,4 +82,20 @@ describe('readCookie', () => {
       for (const header of headers) readCookie(header, 'token');
     }).not.toThrow();
   });
+
+  it('trims spaces and tabs around names and values, and keeps a lone quote as the value', () => {
+    expect(readCookie(' access_token = \tabc \t; x=1', 'access_token')).toEqual({
+      found: true,
+      value: 'abc',
+    });
+    expect(readCookie('access_token="abc" ', 'access_token')).toEqual({ found: true, value: 'abc' });
+    expect(readCookie('access_token="', 'access_token')).toEqual({ found: true, value: '"' });
+    expect(readCookie('access_token=""', 'access_token')).toEqual({ found: false });
+  });
+
+  it('never reads a pair without "=" or with a longer name as the cookie', () => {
+    expect(readCookie('access_tokenX', 'access_token')).toEqual({ found: false });
+    expect(readCookie('access_tokenX; y=2', 'access_token')).toEqual({ found: false });
+    expect(readCookie('my_access_token=a; access_tokens=b', 'access_token')).toEqual({ found: false });
+  });
 });

@@ -27,6 +27,16 @@ describe('header members', () => {
     await expect(verifier.verify(signed(header))).rejects.toMatchObject({ code: 'malformed_token' });
   });
 
+  it('a kid of 256 characters is looked up; 257 is malformed_token before any lookup', async () => {
+    await expect(verifier.verify(signed({ kid: 'k'.repeat(256) }))).rejects.toMatchObject({
+      code: 'unknown_key',
+    });
+    await expect(verifier.verify(signed({ kid: 'k'.repeat(257) }))).rejects.toMatchObject({
+      code: 'malformed_token',
+    });
+    await expect(verifier.verify(signed({ kid: '' }))).rejects.toMatchObject({ code: 'malformed_token' });
+  });
+
   it('a string typ is accepted (RFC 7519 makes it advisory)', async () => {
     await expect(verifier.verify(signed({ typ: 'JWT' }))).resolves.toMatchObject({ tokenUse: 'access' });
   });

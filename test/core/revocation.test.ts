@@ -98,6 +98,22 @@ describe('isRevoked answers', () => {
     }
   });
 
+  it('a thenable that rejects, or whose then throws, revokes at once, not at the deadline', async () => {
+    const rejecting = { then: (_ok: unknown, fail: (e: unknown) => void) => fail(new Error('store down')) };
+    const throwing = {
+      then() {
+        throw new Error('builder bug');
+      },
+    };
+    for (const answer of [rejecting, throwing]) {
+      const started = Date.now();
+      const v = verifier(() => answer, { revocationTimeoutMs: 60_000 });
+      const error = await v.verify(token).catch((e: { code: string; cause: unknown }) => e);
+      expect(error).toMatchObject({ code: 'revoked', cause: expect.any(Error) });
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+  });
+
   it('an answer that never comes revokes after revocationTimeoutMs', async () => {
     const started = Date.now();
     const v = verifier(() => new Promise(() => {}), { revocationTimeoutMs: 50 });

@@ -227,9 +227,12 @@ describe('claim edges', () => {
     ['an empty array', []],
     ['null', null],
     ['an object', { a: 1 }],
-  ])('an access token whose aud is %s is invalid_claims (every claim is type-checked)', async (_name, aud) => {
-    expect(await codeOf(verifier().verify(token(accessClaims({ aud }))))).toBe('invalid_claims');
-  });
+  ])(
+    'an access token whose aud is %s is invalid_claims (every claim is type-checked)',
+    async (_name, aud) => {
+      expect(await codeOf(verifier().verify(token(accessClaims({ aud }))))).toBe('invalid_claims');
+    },
+  );
 
   it('an access token may carry aud as a string or an array of strings (resource binding)', async () => {
     const v = verifier();

@@ -52,11 +52,9 @@ export function parseBearer(header: string | readonly string[] | undefined | nul
     throw new AuthError('missing_token', { detail: 'Authorization header with another scheme' });
   }
   let tokenStart = schemeEnd;
-  // RFC 9110 §11.4: `auth-scheme 1*SP token68`; a tab there is not a separator we accept.
+  // RFC 9110 §11.4: `auth-scheme 1*SP token68`. Only spaces are skipped here, so a tab after the
+  // scheme stays in front of the credential and the whitespace check below refuses it.
   while (tokenStart < end && header.charCodeAt(tokenStart) === SPACE) tokenStart++;
-  if (tokenStart < end && header.charCodeAt(tokenStart) === TAB) {
-    throw new AuthError('invalid_request', { detail: 'tab between the scheme and the token' });
-  }
   if (tokenStart === end) throw new AuthError('invalid_request', { detail: 'Bearer scheme without a token' });
   const inner = whitespaceAt(header, tokenStart);
   if ((inner !== -1 && inner < end) || header.includes(',', tokenStart)) {

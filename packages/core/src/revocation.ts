@@ -15,7 +15,7 @@ export const DEFAULT_REVOCATION_TIMEOUT_MS = 3000;
 export type RevocationHook = (token: VerifiedToken) => unknown;
 
 function revokedBy(detail: string, cause?: unknown): AuthError {
-  return new AuthError('revoked', cause === undefined ? { detail } : { detail, cause });
+  return new AuthError('revoked', { detail, cause });
 }
 
 /** Throws `revoked` unless the settled answer is `false`, `null` or `undefined`. */
@@ -58,10 +58,8 @@ export function checkRevocation(
     return undefined;
   }
   return new Promise<void>((resolve, reject) => {
-    let settled = false;
+    // A promise settles once: a thenable that calls back twice, or late, changes nothing.
     const finish = (error: AuthError | undefined) => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       if (error === undefined) resolve();
       else reject(error);

@@ -14,7 +14,8 @@ import type { VerifiedToken } from './types.js';
 
 const VERIFIED = Symbol.for('@cognito-gate/core.verified-token');
 
-const MARK: PropertyDescriptor = { value: true, enumerable: false, writable: false, configurable: false };
+// Defaults make it non-enumerable (no spread or Object.assign copies it), non-writable, non-configurable.
+const MARK: PropertyDescriptor = { value: true };
 
 /** Mark a freshly built, not yet frozen, result as ours. Internal to the verifier. */
 export function markVerified<T extends object>(token: T): T {
