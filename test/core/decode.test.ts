@@ -1,4 +1,4 @@
-import { AuthError, decodeToken } from '@cognito-gate/core';
+import { decodeToken } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
 import { isCanonicalBase64url } from '../../packages/core/src/base64url.js';
 import { b64 } from '../support/signer.js';
