@@ -19,7 +19,8 @@ function seed(): number {
   if (value === undefined || value === '') return DEFAULT_SEED;
   if (value === 'random') return Math.floor(Math.random() * 2 ** 31);
   const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new Error(`PROPERTY_SEED must be an integer or "random", got ${value}`);
+  if (!Number.isInteger(parsed))
+    throw new Error(`PROPERTY_SEED must be an integer or "random", got ${value}`);
   return parsed;
 }
 

@@ -14,12 +14,16 @@ function runWithoutShared(ci: boolean) {
   const env: NodeJS.ProcessEnv = { ...process.env, COGNITO_GATE_SHARED: '/nonexistent/shared' };
   if (ci) env.CI = 'true';
   else delete env.CI;
-  return spawnSync(process.execPath, [vitest, 'run', 'test/core/real-tokens.test.ts', '--typecheck.enabled=false'], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  return spawnSync(
+    process.execPath,
+    [vitest, 'run', 'test/core/real-tokens.test.ts', '--typecheck.enabled=false'],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
 }
 
 describe('suites that need ../shared', () => {
