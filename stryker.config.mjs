@@ -12,6 +12,8 @@
 // Property suites scale their case counts by PROPERTY_RUNS (test/support/property.ts): a tenth of
 // them per mutant keeps a run within reach on 2 cores while they still kill what they can.
 process.env.PROPERTY_RUNS ??= '0.1';
+// Tells size-budget tests that the code they bundle is instrumented, not what ships.
+process.env.COGNITO_GATE_MUTATION = '1';
 
 export default {
   testRunner: 'vitest',

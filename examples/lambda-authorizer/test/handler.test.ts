@@ -168,7 +168,8 @@ describe('the bundle and the SAM template', () => {
   it('builds one minified ESM file per function and prints its size', () => {
     const size = statSync(path.join(outDir, 'handler.mjs')).size;
     expect(buildOutput).toContain(`handler.mjs: ${size} bytes (JWKS bundled from jwks.json)`);
-    expect(size).toBeLessThan(64 * 1024);
+    // The size budget is about shipped code; mutation testing bundles instrumented sources.
+    if (process.env.COGNITO_GATE_MUTATION !== '1') expect(size).toBeLessThan(64 * 1024);
     expect(readFileSync(path.join(outDir, 'handler.mjs'), 'utf8')).not.toMatch(/\n\s{2,}/);
   });
 
