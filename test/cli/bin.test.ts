@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
-const built = existsSync(BIN);
+const BIN = fileURLToPath(new URL('../../packages/cli/bin/cognito-gate.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../../packages/cli/dist/index.js', import.meta.url)));
 
 if (!built) {
   console.warn(`[cognito-gate] skipping the CLI binary smoke test: ${BIN} not built (run \`npm run build\`)`);

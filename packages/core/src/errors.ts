@@ -129,6 +129,15 @@ export class AuthError extends Error {
       code === 'jwks_unavailable' ? (options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER) : undefined;
   }
 
+  /**
+   * `instanceof AuthError` also holds for an AuthError from another copy of this package: an
+   * application that mixes `import` and `require` loads both the ESM and the CommonJS build.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof; a subclass keeps the plain prototype test.
+    return this === AuthError ? isAuthError(value) : isInstance(this, value);
+  }
+
   /** The RFC 6750 attribute for this code, if any. */
   get bearerError(): BearerErrorAttribute | undefined {
     return AUTH_ERROR_CODES[this.code].bearer;
@@ -150,10 +159,14 @@ export class AuthError extends Error {
 
 const DEFAULT_RETRY_AFTER = 5;
 
+// The prototype-chain test `instanceof` does without a custom Symbol.hasInstance.
+const isInstance = (type: abstract new (...args: never[]) => unknown, value: unknown): boolean =>
+  Function.prototype[Symbol.hasInstance].call(type, value);
+
 /** True for our errors, also across duplicated package copies (checks the shape, not the class). */
 export function isAuthError(value: unknown): value is AuthError {
   return (
-    value instanceof AuthError ||
+    isInstance(AuthError, value) ||
     (value instanceof Error &&
       value.name === 'AuthError' &&
       typeof (value as { code?: unknown }).code === 'string' &&

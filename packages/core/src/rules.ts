@@ -47,8 +47,17 @@ export interface CompiledRules {
 }
 
 const RULE_KEYS = new Set(['groups', 'scopes', 'claims', 'tokenUse']);
-const compiledSet = new WeakSet<object>();
-const compiledFor = new WeakMap<object, CompiledRules>();
+// One registry per process, whichever copy of this module compiled the rules: an application that
+// mixes `import` and `require` loads the ESM and the CommonJS build, and rules compiled by one must
+// be recognised by a verifier of the other. The key names the compiled shape's version.
+interface Registry {
+  readonly compiled: WeakSet<object>;
+  readonly byRules: WeakMap<object, CompiledRules>;
+}
+const REGISTRY = Symbol.for('@cognito-gate/core.compiled-rules.v1');
+const shared = globalThis as { [REGISTRY]?: Registry };
+shared[REGISTRY] ??= Object.freeze({ compiled: new WeakSet<object>(), byRules: new WeakMap() });
+const { compiled: compiledSet, byRules: compiledFor } = shared[REGISTRY];
 
 function requirement(value: Requirement | undefined, name: string): CompiledRequirement | undefined {
   if (value === undefined) return undefined;

@@ -18,12 +18,16 @@ import {
   type Verifier,
   type VerifierOptions,
 } from '@cognito-gate/core';
-import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { fail, resolveVerifier } from './authorizer-core.js';
 import type { ProxyResult, RequestFields } from './events.js';
 import { compileIdentitySources, type IdentitySource, readToken } from './identity.js';
 import { authErrorResponse, checkRealm } from './proxy-response.js';
+
+// @middy/core is ESM-only and types only its `import` entry; naming the resolution mode lets the
+// CommonJS build's declarations (read by `require` users) find its types too.
+// biome-ignore format: Biome 2 misreads import-type attributes as a type literal.
+type MiddlewareObj<TEvent, TResult, TErr, TContext extends Context> = import('@middy/core', { with: { 'resolution-mode': 'import' } }).MiddlewareObj<TEvent, TResult, TErr, TContext>;
 
 export interface CognitoAuthOptions {
   /** A verifier created once at init, or the options to create one. */

@@ -8,7 +8,6 @@
  */
 import { generateKeyPair as generateKeyPairCallback, type KeyObject, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { exportJWK } from 'jose';
 
 const generateRsaKeyPair = promisify(generateKeyPairCallback);
 
@@ -97,7 +96,7 @@ export async function generateSigningKey(options: GenerateSigningKeyOptions = {}
     publicExponent: options.publicExponent ?? 65537,
   });
   const kid = options.kid ?? generateKid();
-  const exported = await exportJWK(publicKey);
+  const exported = publicKey.export({ format: 'jwk' });
   if (exported.n === undefined || exported.e === undefined) {
     throw new Error('the generated RSA public key exported without n or e');
   }

@@ -14,7 +14,6 @@ import {
   type webcrypto,
 } from 'node:crypto';
 import { types } from 'node:util';
-import { base64url } from 'jose';
 
 /**
  * One token segment: a `Uint8Array` is base64url-encoded as is, a `string` is used verbatim as the
@@ -59,18 +58,18 @@ export async function signToken(header: Segment, payload: Segment, key: PrivateK
   const privateKey = toPrivateKeyObject(key);
   const input = `${encodeSegment(header)}.${encodeSegment(payload)}`;
   const signature = cryptoSign('RSA-SHA256', Buffer.from(input, 'ascii'), privateKey);
-  return `${input}.${base64url.encode(signature)}`;
+  return `${input}.${Buffer.from(signature).toString('base64url')}`;
 }
 
 function encodeSegment(segment: Segment): string {
   if (typeof segment === 'string') return segment;
-  if (segment instanceof Uint8Array) return base64url.encode(segment);
-  return base64url.encode(JSON.stringify(segment));
+  if (segment instanceof Uint8Array) return Buffer.from(segment).toString('base64url');
+  return Buffer.from(JSON.stringify(segment)).toString('base64url');
 }
 
 function encodeSignature(signature: Uint8Array | string | undefined): string {
   if (signature === undefined) return '';
-  return typeof signature === 'string' ? signature : base64url.encode(signature);
+  return typeof signature === 'string' ? signature : Buffer.from(signature).toString('base64url');
 }
 
 /** Normalises the accepted key forms to a `KeyObject`, the only form `crypto.sign` takes for RSA. */
