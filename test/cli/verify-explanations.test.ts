@@ -233,7 +233,7 @@ describe('verify explains every rejection, exit code 1', () => {
       },
     });
     expect(down).toMatchObject({ code: 'jwks_unavailable', status: 503 });
-    expect(down.explanation).toBe(`could not load the JWKS from ${url}: JWKS request failed`);
+    expect(down.explanation).toBe(`could not load the JWKS from ${url}: network error (fetch failed)`);
   });
 
   it('unknown_key: a 404 from Cognito means the issuer has no keys, with a hint at the pool id and region', async () => {

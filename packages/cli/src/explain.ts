@@ -8,12 +8,14 @@
 import {
   type AuthError,
   globalIssuer,
+  type JwksFailureCause,
   poolRegion,
   regionalIssuer,
   type TokenUseOption,
   type VerifiedToken,
 } from '@cognito-gate/core';
 import { claim, type InspectedToken } from './inspect-token.js';
+import { explainJwksFailure } from './jwks-failure.js';
 import { expirySentence, formatDuration, isoDate, relativeTime } from './time.js';
 
 /** What the verifier was told to accept. */
@@ -32,6 +34,8 @@ export interface JwksView {
   /** A file path or URL. */
   readonly source: string;
   readonly kids: readonly string[] | undefined;
+  /** Why the last download from `source` failed, when one did. */
+  readonly failure?: JwksFailureCause | undefined;
 }
 
 export interface ExplainContext {
@@ -140,7 +144,10 @@ function poolHint(reason: string, source: string): string {
 }
 
 function jwksUnavailable(error: AuthError, { jwks }: ExplainContext): string {
-  const reason = error.detail ?? 'no usable key set';
+  const reason =
+    (jwks.failure === undefined ? undefined : explainJwksFailure(jwks.failure, jwks.source)) ??
+    error.detail ??
+    'no usable key set';
   return `could not load the JWKS from ${jwks.source}: ${reason}${poolHint(reason, jwks.source)}`;
 }
 

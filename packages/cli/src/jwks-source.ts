@@ -1,11 +1,19 @@
 /**
  * Where `verify` gets its keys: a JWKS file (offline), an explicit URL (local emulators), or the
  * pool's own endpoint. Fetching and key handling stay in the core verifier; this module only sets
- * it up, and remembers which kids a downloaded JWKS held so an `unknown_key` rejection can list them.
+ * it up, and remembers which kids a downloaded JWKS held so an `unknown_key` rejection can list them,
+ * and why a download failed (the verifier's `jwks_fetch_failure` event) so a `jwks_unavailable` one
+ * can say it.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type JwksFetchFunction, type JwksOptions, readCappedText } from '@cognito-gate/core';
+import {
+  type JwksEvent,
+  type JwksFailureCause,
+  type JwksFetchFunction,
+  type JwksOptions,
+  readCappedText,
+} from '@cognito-gate/core';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -19,6 +27,10 @@ export interface JwksSource {
    * (for an `unknown_key` rejection it has), or the answer may wait on a download.
    */
   kids(issuerJwksUri: string): Promise<readonly string[] | undefined>;
+  /** The verifier's `onEvent`: remembers why downloads failed. */
+  readonly onEvent?: (event: JwksEvent) => void;
+  /** Why the last download of the token's keys failed (network or TLS code, status…), if one did. */
+  failure(issuerJwksUri: string): JwksFailureCause | undefined;
 }
 
 /** Same cap as the verifier's default: the copy is never allowed to buffer more than the original. */
@@ -65,13 +77,14 @@ export function fileSource(path: string, io: CliIo): JwksSource {
     options: { keys: document, fetch: false },
     describe: () => path,
     kids: async () => kids,
+    failure: () => undefined,
   };
 }
 
 /**
  * Keys downloaded by the core verifier, from `uri` (when given) or from each pool's endpoint. The
  * fetch is wrapped only to read a copy of the JWKS it returns: the verifier parses and judges the
- * original.
+ * original. Its `onEvent` remembers why a download failed, for the explanation.
  *
  * @example
  * const source = remoteSource(undefined, io); // the pool's own https://cognito-idp… endpoint
@@ -79,6 +92,7 @@ export function fileSource(path: string, io: CliIo): JwksSource {
 export function remoteSource(uri: string | undefined, io: CliIo): JwksSource {
   const base: JwksFetchFunction = io.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const seen = new Map<string, Promise<string[] | undefined>>();
+  const failures = new Map<string, JwksFailureCause>();
   const recording: JwksFetchFunction = async (url, init) => {
     const response = await base(url, init);
     if (response.status === 200 && response.body !== null) {
@@ -93,5 +107,10 @@ export function remoteSource(uri: string | undefined, io: CliIo): JwksSource {
     options: uri === undefined ? { fetch: recording } : { uri, fetch: recording },
     describe: (issuerJwksUri) => uri ?? issuerJwksUri,
     kids: async (issuerJwksUri) => seen.get(uri ?? issuerJwksUri),
+    onEvent: (event) => {
+      if (event.type === 'jwks_fetch_failure') failures.set(event.uri, event.cause);
+      else if (event.type === 'jwks_fetch_success') failures.delete(event.uri);
+    },
+    failure: (issuerJwksUri) => failures.get(uri ?? issuerJwksUri),
   };
 }

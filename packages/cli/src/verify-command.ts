@@ -115,6 +115,7 @@ function createFor(expected: Expectations, source: JwksSource, nowMs: number): V
       tokenUse: expected.tokenUse,
       clockToleranceSeconds: expected.clockToleranceSeconds,
       jwks: source.options,
+      onEvent: source.onEvent,
       cache: false,
       now: () => nowMs,
     });
@@ -183,7 +184,7 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
   } else {
     const uri = issuerJwksUri(inspected, expected);
     const kids = error.code === 'unknown_key' ? await source.kids(uri) : undefined;
-    const jwks = { source: source.describe(uri), kids };
+    const jwks = { source: source.describe(uri), kids, failure: source.failure(uri) };
     explanation = explainRejection(error, { token: inspected, expected, nowMs, jwks });
   }
   const result: VerifyResult = {

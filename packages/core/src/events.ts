@@ -1,7 +1,10 @@
 /**
  * Operational events of the JWKS cache, for logs and metrics. Delivered synchronously to the
  * `onEvent` hook; a hook that throws is ignored so observability can never break verification.
+ * Failures carry their cause (network or TLS code, HTTP status, limit hit): events are for
+ * operators, and nothing in them reaches a client.
  */
+import type { JwksFailureCause } from './jwks-failure.js';
 
 /** Why a fetch started. */
 export type JwksFetchReason = 'cold' | 'refresh' | 'kid_miss' | 'hydrate';
@@ -21,7 +24,10 @@ export type JwksEvent =
       readonly uri: string;
       readonly reason: JwksFetchReason;
       readonly durationMs: number;
+      /** One line with the cause, e.g. `JWKS request failed: connect ECONNREFUSED 10.0.0.5:443`. */
       readonly error: string;
+      /** The cause as data: `kind`, and the network/TLS `code` or HTTP `status` when there is one. */
+      readonly cause: JwksFailureCause;
     }
   | { readonly type: 'jwks_stale'; readonly uri: string; readonly ageSeconds: number }
   | { readonly type: 'jwks_kid_miss'; readonly uri: string; readonly fetched: boolean }

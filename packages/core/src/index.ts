@@ -16,6 +16,7 @@ export {
 export type { JwksEvent, JwksEventType, JwksFetchReason } from './events.js';
 export { type ImportedKey, importJwk, importJwks, type KeySet } from './jwk.js';
 export type { HydrateResult } from './jwks-cache.js';
+export type { JwksFailureCause, JwksFailureCauseKind } from './jwks-failure.js';
 export { type JwksFetchFunction, readCappedText } from './jwks-fetch.js';
 export {
   ConfigurationError,

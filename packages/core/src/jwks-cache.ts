@@ -16,6 +16,7 @@
 import { AuthError } from './errors.js';
 import { type JwksEvent, type JwksFetchReason, safeEmitter } from './events.js';
 import { type ImportedKey, importJwks, type KeySet } from './jwk.js';
+import { type JwksFailureCause, jwksFailure } from './jwks-failure.js';
 import { fetchJwks, type JwksFailureKind, JwksFetchError, type JwksFetchFunction } from './jwks-fetch.js';
 
 export interface JwksCacheSettings {
@@ -44,6 +45,8 @@ interface UriState {
   lastKidMissAt: number;
   inflight: Promise<void> | undefined;
   lastError: string | undefined;
+  /** Why the last attempt failed (cleared by a success). */
+  lastCause: JwksFailureCause | undefined;
   /** What the last failed attempt said about the issuer (cleared by a success). */
   failure: JwksFailureKind | undefined;
   /** The server's requested pause after the last failure, in ms. */
@@ -54,8 +57,12 @@ interface UriState {
 export interface HydrateResult {
   readonly uri: string;
   readonly ok: boolean;
+  /** Usable keys in the set (when `ok`). */
   readonly keys?: number;
+  /** What failed, in one line with its cause (when not `ok`), e.g. `JWKS request failed: getaddrinfo ENOTFOUND …`. */
   readonly error?: string;
+  /** Why it failed, as data (when not `ok`): network or TLS code, HTTP status, limit hit. For logs only. */
+  readonly cause?: JwksFailureCause;
 }
 
 function usableCount(keys: KeySet): number {
@@ -137,6 +144,11 @@ export class JwksCache {
     return this.#settings.fetch === false || this.#settings.preloaded !== undefined;
   }
 
+  /** Why the last download of `uri` failed, in one line, unless one succeeded since. */
+  lastError(uri: string): string | undefined {
+    return this.#states.get(uri)?.lastError;
+  }
+
   /** Fetch every URL now (cold starts). Failures are reported in the result, never thrown. */
   async hydrate(uris: Iterable<string>): Promise<HydrateResult[]> {
     if (this.#settings.fetch === false) return [];
@@ -146,9 +158,9 @@ export class JwksCache {
         const state = this.#state(uri);
         await (state.inflight ?? this.#refresh(uri, state, 'hydrate'));
         const ok = state.keys !== undefined && state.lastAttemptAt <= state.fetchedAt;
-        return ok
-          ? { uri, ok, keys: usableCount(state.keys!) }
-          : { uri, ok, error: state.lastError ?? 'JWKS fetch failed' };
+        if (ok) return { uri, ok, keys: usableCount(state.keys!) };
+        const failed: HydrateResult = { uri, ok, error: state.lastError ?? 'JWKS fetch failed' };
+        return state.lastCause === undefined ? failed : { ...failed, cause: state.lastCause };
       }),
     );
   }
@@ -169,6 +181,7 @@ export class JwksCache {
         lastKidMissAt: -Infinity,
         inflight: undefined,
         lastError: undefined,
+        lastCause: undefined,
         failure: undefined,
         retryAfterMs: undefined,
       };
@@ -230,10 +243,10 @@ export class JwksCache {
           now: this.#settings.now,
         });
         const keys = importJwks(document);
-        if (keys === undefined) throw new Error('JWKS document has no keys array');
+        if (keys === undefined) throw invalidJwks('JWKS document has no keys array');
         const usable = usableCount(keys);
         // An empty or all-invalid set is treated as a failure: it would otherwise wipe good keys.
-        if (usable === 0) throw new Error('JWKS contains no usable key');
+        if (usable === 0) throw invalidJwks(`JWKS contains no usable key (${rejectionSummary(keys)})`);
         this.#install(uri, state, keys);
         this.#emit({
           type: 'jwks_fetch_success',
@@ -245,6 +258,8 @@ export class JwksCache {
         });
       } catch (error) {
         state.lastError = error instanceof Error ? error.message : 'JWKS fetch failed';
+        state.lastCause =
+          error instanceof JwksFetchError ? error.failure : jwksFailure('invalid_jwks', state.lastError);
         state.failure = error instanceof JwksFetchError ? error.kind : 'outage';
         const pause = error instanceof JwksFetchError ? error.retryAfterSeconds : undefined;
         state.retryAfterMs = pause === undefined ? undefined : pause * 1000;
@@ -254,6 +269,7 @@ export class JwksCache {
           reason,
           durationMs: this.#settings.now() - started,
           error: state.lastError,
+          cause: state.lastCause,
         });
       } finally {
         state.inflight = undefined;
@@ -269,6 +285,7 @@ export class JwksCache {
     state.keys = keys;
     state.fetchedAt = this.#settings.now();
     state.lastError = undefined;
+    state.lastCause = undefined;
     state.failure = undefined;
     state.retryAfterMs = undefined;
     if (previous === undefined) return;
@@ -279,6 +296,19 @@ export class JwksCache {
     this.#emit({ type: 'jwks_keys_removed', uri, kids: removed });
     this.#settings.onKeysRemoved?.(removed);
   }
+}
+
+/** A JSON document that is not a usable JWKS: an outage for this issuer, like any failed download. */
+function invalidJwks(message: string): JwksFetchError {
+  return new JwksFetchError(message, false, undefined, { failure: jwksFailure('invalid_jwks', message) });
+}
+
+/** How many members were refused and the first reason (our policy's fixed wording, never the document's). */
+function rejectionSummary(keys: KeySet): string {
+  if (keys.size === 0) return 'no member with a kid';
+  const first = [...keys.values()].find((key) => 'rejected' in key);
+  const reason = first !== undefined && 'rejected' in first ? first.rejected : 'rejected';
+  return `${keys.size} rejected, first: ${reason}`;
 }
 
 /** `fetched`, with each key whose kid, alg and material are unchanged replaced by the one we had. */

@@ -1,9 +1,10 @@
 /**
  * One JWKS download, hardened: a total deadline that covers the retry, a body cap enforced while
  * streaming (a hostile or broken endpoint cannot make us buffer 200 MB), no redirects, 200 only.
- * Failures are `JwksFetchError`s; the cache turns them into `jwks_unavailable` when it has nothing
- * better to serve.
+ * Failures are `JwksFetchError`s carrying their cause (`failure`: network or TLS code, status, the
+ * limit hit); the cache turns them into `jwks_unavailable` when it has nothing better to serve.
  */
+import { failureOfThrown, failureSentence, type JwksFailureCause, jwksFailure } from './jwks-failure.js';
 
 /** The subset of `fetch` we use; inject one for proxies or tests. */
 export type JwksFetchFunction = (url: string, init: RequestInit) => Promise<Response>;
@@ -37,17 +38,39 @@ export class JwksFetchError extends Error {
   readonly kind: JwksFailureKind;
   /** The server's `Retry-After`, in whole seconds (1…300), when it sent a usable one. */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * Why it failed, for operators (never sent to clients). When not given it is worked out from
+   * `cause` (a thrown fetch error), or taken as a network failure described by `message`.
+   */
+  readonly failure: JwksFailureCause;
   constructor(
     message: string,
     retryable: boolean,
     cause?: unknown,
-    details: { kind?: JwksFailureKind; retryAfterSeconds?: number | undefined } = {},
+    details: {
+      kind?: JwksFailureKind;
+      retryAfterSeconds?: number | undefined;
+      failure?: JwksFailureCause;
+    } = {},
   ) {
     super(message, cause === undefined ? undefined : { cause });
     this.retryable = retryable;
     this.kind = details.kind ?? 'outage';
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.failure =
+      details.failure ?? (cause === undefined ? jwksFailure('network', message) : failureOfThrown(cause));
   }
+}
+
+/** A failure not worth a retry whose message is its cause's (size cap, timeout, not JSON…). */
+function failed(failure: JwksFailureCause): JwksFetchError {
+  return new JwksFetchError(failure.message, false, undefined, { failure });
+}
+
+/** A thrown fetch or body-read error, with its network or TLS cause in the message. */
+function thrownFailure(prefix: string, error: unknown, retryable: boolean): JwksFetchError {
+  const failure = failureOfThrown(error);
+  return new JwksFetchError(failureSentence(prefix, failure), retryable, error, { failure });
 }
 
 /**
@@ -82,7 +105,7 @@ export async function readCappedText(response: Response, maxBytes: number): Prom
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => {});
-    throw new JwksFetchError(`JWKS body of ${declared} bytes exceeds the ${maxBytes}-byte cap`, false);
+    throw failed(jwksFailure('too_large', `JWKS body of ${declared} bytes exceeds the ${maxBytes}-byte cap`));
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
@@ -94,7 +117,7 @@ export async function readCappedText(response: Response, maxBytes: number): Prom
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new JwksFetchError(`JWKS body exceeds the ${maxBytes}-byte cap`, false);
+      throw failed(jwksFailure('too_large', `JWKS body exceeds the ${maxBytes}-byte cap`));
     }
     chunks.push(value);
   }
@@ -110,14 +133,26 @@ async function attempt(url: string, settings: JwksFetchSettings, signal: AbortSi
       headers: { accept: 'application/json' },
     });
   } catch (error) {
-    throw new JwksFetchError('JWKS request failed', !signal.aborted, error);
+    if (signal.aborted) {
+      // Closed verifier or deadline (fetchJwks reports the deadline as a timeout).
+      throw new JwksFetchError('JWKS request failed: aborted', false, error, {
+        failure: jwksFailure('aborted', 'the verifier was closed during the download'),
+      });
+    }
+    throw thrownFailure('JWKS request failed', error, true);
+  }
+  if (typeof (response as { status?: unknown } | null)?.status !== 'number') {
+    throw failed(jwksFailure('invalid_response', 'JWKS fetch did not resolve to a Response'));
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => {});
     const status = response.status;
-    throw new JwksFetchError(`JWKS endpoint answered ${status}`, status >= 500, undefined, {
+    const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+    const failure = jwksFailure('status', `JWKS endpoint answered ${status}${redirect}`, { status });
+    throw new JwksFetchError(failure.message, status >= 500, undefined, {
       kind: ABSENT_STATUSES.has(status) ? 'absent' : 'outage',
       retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after'), (settings.now ?? Date.now)()),
+      failure,
     });
   }
   let text: string;
@@ -125,12 +160,13 @@ async function attempt(url: string, settings: JwksFetchSettings, signal: AbortSi
     text = await readCappedText(response, settings.maxBytes);
   } catch (error) {
     if (error instanceof JwksFetchError) throw error;
-    throw new JwksFetchError('JWKS body could not be read', false, error);
+    throw thrownFailure('JWKS body could not be read', error, false);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new JwksFetchError('JWKS body is not JSON', false);
+    // The body itself is never copied: it may be an HTML error page, or anything at all.
+    throw failed(jwksFailure('not_json', 'JWKS body is not JSON'));
   }
 }
 
@@ -146,7 +182,8 @@ export async function fetchJwks(url: string, settings: JwksFetchSettings): Promi
   const deadline = new AbortController();
   const signal =
     settings.signal === undefined ? deadline.signal : AbortSignal.any([deadline.signal, settings.signal]);
-  const timedOut = () => new JwksFetchError(`JWKS fetch timed out after ${settings.timeoutMs} ms`, false);
+  const timedOut = () =>
+    failed(jwksFailure('timeout', `JWKS fetch timed out after ${settings.timeoutMs} ms`));
   // The deadline is enforced here, not only through the signal: a custom fetch (or a body stream)
   // that ignores the signal must not keep verifications waiting past timeoutMs.
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -167,7 +204,9 @@ export async function fetchJwks(url: string, settings: JwksFetchSettings): Promi
     } catch (error) {
       if (deadline.signal.aborted) throw timedOut();
       if (error instanceof JwksFetchError) throw error;
-      throw new JwksFetchError('JWKS fetch failed', false, error);
+      // A Response-like object that broke when read (a custom fetch's doing).
+      const failure = jwksFailure('invalid_response', error instanceof Error ? error.message : String(error));
+      throw new JwksFetchError(failureSentence('JWKS fetch failed', failure), false, error, { failure });
     }
   };
   const running = work();

@@ -33,6 +33,10 @@ import { markVerified } from './verified-token.js';
 export interface HydrateReport {
   /** True when every configured pool has a usable key set. */
   readonly ok: boolean;
+  /**
+   * One entry per JWKS URL; a failed one says why in `error` (one line) and `cause` (`kind`, and
+   * the network/TLS `code` or HTTP `status`), for logs: never send them to clients.
+   */
   readonly results: readonly HydrateResult[];
 }
 
@@ -80,7 +84,14 @@ export interface Verifier {
     header: string | readonly string[] | undefined | null,
     rules?: AuthRules | CompiledRules,
   ): Promise<VerifiedToken<C>>;
-  /** Prefetch the JWKS of every configured issuer. Never throws; failures are in the report. */
+  /**
+   * Prefetch the JWKS of every configured issuer. Never throws; failures are in the report, each
+   * with its cause.
+   *
+   * @example
+   * const report = await verifier.hydrate();
+   * for (const r of report.results) if (!r.ok) console.warn(r.uri, r.error, r.cause?.code ?? r.cause?.status);
+   */
   hydrate(): Promise<HydrateReport>;
   /** Release sockets and timers. */
   close(): void;
@@ -274,8 +285,13 @@ class CognitoVerifier implements Verifier {
       if (this.#jwks.hasUsableKeys(entry.jwksUri)) {
         throw new AuthError('unknown_key', { detail: 'kid not in the loaded JWKS' });
       }
+      // When a download already failed, its cause is what the operator needs to see.
+      const failed = this.#jwks.lastError(entry.jwksUri);
       throw new AuthError('jwks_unavailable', {
-        detail: 'key not loaded yet; use verify() or hydrate() first',
+        detail:
+          failed === undefined
+            ? 'key not loaded yet; use verify() or hydrate() first'
+            : `key not loaded: ${failed}`,
       });
     }
     return this.#jwks.resolve(entry.jwksUri, kid).then((found) => this.#finish(token, decoded, entry, found));
