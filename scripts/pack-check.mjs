@@ -25,6 +25,7 @@ mkdirSync(destination, { recursive: true });
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 const failures = [];
 const rows = [];
+const tables = [];
 try {
   for (const dir of PACKAGES) {
     const manifest = manifestOf(dir);
@@ -56,9 +57,14 @@ try {
 
     const attw = join(ROOT, 'node_modules', '.bin', 'attw');
     try {
-      execFileSync(attw, [report.path, '--format', 'ascii', '--no-color', '--no-emoji'], {
-        encoding: 'utf8',
-      });
+      const table = execFileSync(
+        attw,
+        [report.path, '--format', 'table-flipped', '--no-color', '--no-emoji'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      tables.push(table);
     } catch (error) {
       problems.push(`arethetypeswrong:\n${error.stdout}`);
     }
@@ -70,6 +76,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+console.log(tables.join('\n'));
 console.log('package                 files    packed  unpacked  budget (packed / unpacked)');
 for (const [name, files, packed, unpacked, budget] of rows) {
   const limit = budget === undefined ? '-' : `${kb(budget.packed)} / ${kb(budget.unpacked)}`;
