@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -37,5 +37,20 @@ describe('the built cognito-gate binary', () => {
     const usage = exec(['verify', token, '--nope']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Run 'cognito-gate verify --help' for usage.");
+  });
+
+  // The executable is committed, so it keeps its mode through a clean rebuild, and npm links it
+  // into the root's node_modules/.bin at install: `npx cognito-gate --help` works right away.
+  it('is executable and linked as the root bin', () => {
+    expect(statSync(BIN).mode & 0o111).not.toBe(0);
+    const linked = fileURLToPath(new URL('../../node_modules/.bin/cognito-gate', import.meta.url));
+    expect(realpathSync(linked)).toBe(realpathSync(BIN));
+  });
+
+  it.skipIf(!built)('prints its help through the linked bin', () => {
+    const linked = fileURLToPath(new URL('../../node_modules/.bin/cognito-gate', import.meta.url));
+    const help = spawnSync(linked, ['--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^cognito-gate \d+\.\d+\.\d+: debug Amazon Cognito tokens/);
   });
 });
