@@ -21,6 +21,9 @@ describe('parseBearer', () => {
     ['Bearer abc   ', 'abc'],
     ['Bearer abc\t', 'abc'],
     ['Bearer abc==', 'abc=='],
+    ['Bearer   abc', 'abc'],
+    ['Bearer abc \t ', 'abc'],
+    [' \tBearer abc', 'abc'],
     ['Bearer a-b_c~d+e/f.g', 'a-b_c~d+e/f.g'],
   ])('extracts the token from %j', (header, token) => {
     expect(parseBearer(header)).toBe(token);
@@ -49,6 +52,8 @@ describe('parseBearer', () => {
     ['Bearex abc', 'missing_token'],
     ['Bearer\u00a0abc', 'missing_token'],
     [[], 'missing_token'],
+    [[''], 'missing_token'],
+    [[' \t '], 'missing_token'],
     [['Bearer a', 'Bearer b'], 'invalid_request'],
   ])('%j → %s', (header, code) => {
     expect(codeOf(header as string)).toBe(code);

@@ -1,4 +1,4 @@
-import { readCookie } from '@cognito-gate/core';
+import { COOKIE_NAME, cookieToken, readCookie } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
 
 describe('readCookie', () => {
@@ -21,6 +21,8 @@ describe('readCookie', () => {
     expect(readCookie('token="abc"', 'token')).toEqual({ found: true, value: 'abc' });
     expect(readCookie('token=""abc""', 'token')).toEqual({ found: true, value: '"abc"' });
     expect(readCookie('token="abc', 'token')).toEqual({ found: true, value: '"abc' });
+    // A lone quote is both the first and the last character, but not a pair.
+    expect(readCookie('token="', 'token')).toEqual({ found: true, value: '"' });
   });
 
   it('percent-decodes valid encoding and keeps invalid encoding as it is', () => {
@@ -97,5 +99,27 @@ describe('readCookie', () => {
     expect(readCookie('access_tokenX', 'access_token')).toEqual({ found: false });
     expect(readCookie('access_tokenX; y=2', 'access_token')).toEqual({ found: false });
     expect(readCookie('my_access_token=a; access_tokens=b', 'access_token')).toEqual({ found: false });
+  });
+});
+
+describe('cookieToken', () => {
+  it('returns the value, undefined when absent, and invalid_request on conflicting values', () => {
+    expect(cookieToken('a=1; token=abc', 'token')).toBe('abc');
+    expect(cookieToken('a=1', 'token')).toBeUndefined();
+    expect(cookieToken(undefined, 'token')).toBeUndefined();
+    expect(cookieToken(['token=abc', 'token=abc'], 'token')).toBe('abc');
+    expect(() => cookieToken(['token=abc', 'token=def'], 'token')).toThrow(
+      expect.objectContaining({ code: 'invalid_request', status: 400 }),
+    );
+  });
+});
+
+describe('COOKIE_NAME', () => {
+  it.each([['access_token'], ['a'], ["!#$%&'*+-.^_`|~09AZaz"]])('accepts %j', (name) => {
+    expect(COOKIE_NAME.test(name)).toBe(true);
+  });
+
+  it.each([[''], ['a b'], ['a;b'], [';a'], ['a;'], ['a='], ['"a"'], ['a\u00e9']])('refuses %j', (name) => {
+    expect(COOKIE_NAME.test(name)).toBe(false);
   });
 });

@@ -24,7 +24,10 @@ describe('header members', () => {
     ['cty JWT (a nested token)', { cty: 'JWT' }],
     ['any cty', { cty: 'json' }],
   ])('a signed token with %s → malformed_token', async (_name, header) => {
-    await expect(verifier.verify(signed(header))).rejects.toMatchObject({ code: 'malformed_token' });
+    await expect(verifier.verify(signed(header))).rejects.toMatchObject({
+      code: 'malformed_token',
+      unexpected: false,
+    });
   });
 
   it('a kid of 256 characters is looked up; 257 is malformed_token before any lookup', async () => {
@@ -55,5 +58,34 @@ describe('the parsed-header cache', () => {
     // A cached header is returned as the same frozen object on every decode.
     const first = decodeToken(good).header;
     expect(decodeToken(good).header).toBe(first);
+  });
+
+  it('holds at most 64 headers, evicting the oldest first', () => {
+    const header = (i: number) =>
+      decodeToken(`${b64({ alg: 'RS256', kid: `bound-${i}` })}.${b64({})}.AAAA`).header;
+    const first = header(0);
+    for (let i = 1; i < 64; i++) header(i);
+    // 64 entries, the first of them the oldest: still cached.
+    expect(header(0)).toBe(first);
+    header(64);
+    expect(header(0)).not.toBe(first);
+  });
+
+  it('caches headers of up to 512 characters only, so it stays small', () => {
+    const segment = (length: number) => {
+      // JSON of 3n/4 bytes encodes to n characters.
+      const json = JSON.stringify({ alg: 'RS256', kid: 'k', pad: '' });
+      const text = b64(
+        JSON.stringify({ alg: 'RS256', kid: 'k', pad: 'x'.repeat((length * 3) / 4 - json.length) }),
+      );
+      expect(text).toHaveLength(length);
+      return text;
+    };
+    const header = (text: string) => decodeToken(`${text}.${b64({})}.AAAA`).header;
+    const longest = segment(512);
+    expect(header(longest)).toBe(header(longest));
+    const tooLong = segment(516);
+    expect(header(tooLong)).not.toBe(header(tooLong));
+    expect(header(tooLong)).toEqual(header(tooLong));
   });
 });

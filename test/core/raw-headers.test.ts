@@ -14,6 +14,12 @@ const code = (raw: readonly unknown[]) => {
 };
 
 describe('singleHeaderValue', () => {
+  it('skips names that are not strings, whatever they look like', () => {
+    const lookalike = { length: 'authorization'.length, toLowerCase: () => 'authorization' };
+    expect(code([lookalike, 'Bearer a'])).toBe('absent');
+    expect(code([{ length: 13 }, 'Bearer a', 42, 'Bearer b', 'authorization', 'Bearer c'])).toBe('Bearer c');
+  });
+
   it('finds the header in any casing and position, or reports it absent', () => {
     expect(code(['Host', 'x', 'AUTHORIZATION', 'Bearer a'])).toBe('Bearer a');
     expect(code(['authorization', 'Bearer a', 'Host', 'x'])).toBe('Bearer a');

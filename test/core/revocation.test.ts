@@ -147,8 +147,21 @@ describe('isRevoked answers', () => {
     }
   });
 
+  it('awaits a callable thenable (a function with a then method) like any other', async () => {
+    const callable = (value: unknown) =>
+      Object.assign(() => true, { then: (resolve: (v: unknown) => void) => resolve(value) });
+    expect(await outcome(verifier(() => callable(false)))).toBe('ok');
+    expect(await outcome(verifier(() => callable(true)))).toBe('revoked');
+  });
+
+  it('accepts a revocationTimeoutMs up to what setTimeout can wait', async () => {
+    expect(
+      await outcome(verifier(() => Promise.resolve(false), { revocationTimeoutMs: 2_147_483_647 })),
+    ).toBe('ok');
+  });
+
   it('refuses an invalid revocationTimeoutMs at startup', () => {
-    for (const bad of [-1, Number.NaN, '5', 0]) {
+    for (const bad of [-1, Number.NaN, '5', 0, 2_147_483_648, Number.POSITIVE_INFINITY]) {
       expect(() => verifier(() => false, { revocationTimeoutMs: bad as number })).toThrow(
         /revocationTimeoutMs/,
       );

@@ -105,6 +105,62 @@ describe('verified-token cache', () => {
     expect(cache.get('t9', 0)).toBe(entries[9]);
   });
 
+  it('evicts exactly the oldest entries, and holds nothing with room for none', () => {
+    const cache = new VerifiedTokenCache(3);
+    const entry = (t: string) => ({ expiresAtMs: Number.MAX_SAFE_INTEGER, token: { token: t } }) as never;
+    for (let i = 0; i < 5; i++) cache.set(`t${i}`, entry(`t${i}`));
+    expect(['t0', 't1', 't2', 't3', 't4'].map((t) => cache.get(t, 0) !== undefined)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    const none = new VerifiedTokenCache(0);
+    none.set('t0', entry('t0'));
+    expect(none.size).toBe(0);
+    expect(none.get('t0', 0)).toBeUndefined();
+  });
+
+  it('deletes only the token asked for, and ignores tokens it does not hold', () => {
+    const cache = new VerifiedTokenCache(3);
+    const stored = { expiresAtMs: Number.MAX_SAFE_INTEGER, token: { token: 't' } } as never;
+    cache.set('t', stored);
+    cache.delete('other');
+    expect(cache.get('t', 0)).toBe(stored);
+    cache.delete('t');
+    expect(cache.get('t', 0)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('purges the tokens of the kids that left, and keeps the others', () => {
+    const cache = new VerifiedTokenCache(5);
+    const entry = (t: string, kid: string) =>
+      ({ expiresAtMs: Number.MAX_SAFE_INTEGER, token: { token: t, header: { kid } } }) as never;
+    cache.set('a', entry('a', 'k1'));
+    cache.set('b', entry('b', 'k2'));
+    cache.set('c', entry('c', 'k3'));
+    cache.purgeKids(['k1', 'k3']);
+    expect(['a', 'b', 'c'].map((t) => cache.get(t, 0) !== undefined)).toEqual([false, true, false]);
+  });
+
+  it('is emptied by close()', async () => {
+    const { verifier } = setup();
+    await verifier.verify(sign());
+    expect(verifier.cachedTokens).toBe(1);
+    verifier.close();
+    expect(verifier.cachedTokens).toBe(0);
+  });
+
+  it('drops an entry at exactly its expiry time', () => {
+    const cache = new VerifiedTokenCache(3);
+    const stored = { expiresAtMs: 1000, token: { token: 't' } } as never;
+    cache.set('t', stored);
+    expect(cache.get('t', 999)).toBe(stored);
+    expect(cache.get('t', 1000)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
   it('confirms a hit with the whole token: same tail, different token is a miss', () => {
     const cache = new VerifiedTokenCache(10);
     const tail = 'x'.repeat(43);

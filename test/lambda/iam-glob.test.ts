@@ -9,6 +9,10 @@ describe('globRegExp', () => {
     expect(pattern.test('HEAD/axb')).toBe(false);
     expect(pattern.test('GET/orders')).toBe(false);
   });
+
+  it('lets * match any character, line breaks included, as IAM does', () => {
+    expect(globRegExp(['GET/*']).test('GET/a\nb\r\u2028c')).toBe(true);
+  });
 });
 
 /** A reference reading of a glob with both wildcards. */

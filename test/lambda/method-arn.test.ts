@@ -1,6 +1,45 @@
 import { parseExecuteApiArn } from '@cognito-gate/lambda';
 import { describe, expect, it } from 'vitest';
-import { httpStageWildcard, isRestRoute, restStageWildcard } from '../../packages/lambda/src/method-arn.js';
+import {
+  exactResource,
+  fitDenyResource,
+  httpStageWildcard,
+  isRestRoute,
+  MAX_RESOURCE_BYTES,
+  resourceFits,
+  restStageWildcard,
+  routePrefixResource,
+} from '../../packages/lambda/src/method-arn.js';
+
+const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/';
+const parse = (route: string) => parseExecuteApiArn(`${PREFIX}${route}`)!;
+const bytes = (text: string) => Buffer.byteLength(text);
+
+/** The longest prefix of `text` within `budget` UTF-8 bytes that does not split a code point. */
+function referenceCut(text: string, budget: number): string {
+  let out = '';
+  for (const codePoint of text) {
+    if (bytes(out + codePoint) > budget) break;
+    out += codePoint;
+  }
+  return out;
+}
+
+// One character of each UTF-8 length, at the edges of each range, and lone surrogates (3 bytes,
+// as Node encodes them).
+const CHARACTERS = [
+  'a',
+  '\u007f',
+  '\u0080',
+  '\u07ff',
+  '\u0800',
+  '\ud7ff',
+  '\ue000',
+  '\uffff',
+  '\u{1f600}',
+  '\u{10ffff}',
+  '\udc00',
+];
 
 describe('parseExecuteApiArn', () => {
   it('splits a REST method ARN into its parts, keeping the partition', () => {
@@ -83,5 +122,94 @@ describe('stage wildcards', () => {
     expect(
       isRestRoute(parseExecuteApiArn('arn:aws:execute-api:eu-west-1:123456789012:a1/test/$connect')!),
     ).toBe(false);
+  });
+});
+
+describe('policy resources within 512 bytes', () => {
+  it.each(CHARACTERS)('counts %j in UTF-8 bytes, as API Gateway does', (char) => {
+    for (let length = 500; length <= 520; length++) {
+      const text = `${PREFIX}${char.repeat(520)}`.slice(0, length);
+      // Only complete code points: a slice may end inside a pair.
+      const whole =
+        text.at(-1)! >= '\ud800' && text.at(-1)! <= '\udbff' && char !== '\udc00' ? text.slice(0, -1) : text;
+      expect(resourceFits(whole), `${char} × ${length}`).toBe(bytes(whole) <= MAX_RESOURCE_BYTES);
+    }
+  });
+
+  it('counts a lone high surrogate at the end as the 3 bytes Node writes for it', () => {
+    const text = `${'a'.repeat(509)}\ud83d`;
+    expect(bytes(text)).toBe(512);
+    expect(resourceFits(text)).toBe(true);
+    expect(resourceFits(`a${text}`)).toBe(false);
+  });
+
+  it.each(CHARACTERS)(
+    'cuts a Deny resource of %j to the longest prefix that fits, never inside a code point, then *',
+    (char) => {
+      for (let extra = 0; extra < 8; extra++) {
+        const resource = `${PREFIX}GET/${'r'.repeat(extra)}${char.repeat(600)}`;
+        const fitted = fitDenyResource(resource);
+        expect(fitted).toBe(`${referenceCut(resource, MAX_RESOURCE_BYTES - 1)}*`);
+        expect(bytes(fitted)).toBeLessThanOrEqual(MAX_RESOURCE_BYTES);
+        expect(bytes(fitted)).toBeGreaterThan(MAX_RESOURCE_BYTES - 4);
+      }
+    },
+  );
+
+  it('keeps a Deny resource that fits as it is', () => {
+    const resource = `${PREFIX}GET/${'r'.repeat(MAX_RESOURCE_BYTES - PREFIX.length - 4)}`;
+    expect(bytes(resource)).toBe(MAX_RESOURCE_BYTES);
+    expect(fitDenyResource(resource)).toBe(resource);
+    expect(fitDenyResource(`${resource}r`)).toBe(`${resource.slice(0, -1)}*`);
+  });
+
+  it('writes the request ARN exactly only when it has no wildcard character and fits', () => {
+    expect(exactResource(parse('GET/orders/1'))).toBe(`${PREFIX}GET/orders/1`);
+    expect(exactResource(parse('GET/orders/*'))).toBeUndefined();
+    expect(exactResource(parse('GET/orders/a?b'))).toBeUndefined();
+    const longest = `GET/${'o'.repeat(MAX_RESOURCE_BYTES - PREFIX.length - 4)}`;
+    expect(exactResource(parse(longest))).toBe(`${PREFIX}${longest}`);
+    expect(exactResource(parse(`${longest}o`))).toBeUndefined();
+  });
+
+  it.each([
+    ['GET/orders/1', 'GET/orders/1*'],
+    ['GET/orders/*', 'GET/orders/*'],
+    ['GET/orders/*/items', 'GET/orders/*'],
+    ['GET/a?b*c', 'GET/a*'],
+    ['*/admin', '*'],
+  ])('widens %s to the literal part before its first wildcard: %s', (route, resource) => {
+    expect(routePrefixResource(parse(route))).toBe(`${PREFIX}${resource}`);
+  });
+
+  it('cuts a long route prefix to the size limit', () => {
+    const route = `GET/${'\u00e9'.repeat(400)}`;
+    expect(routePrefixResource(parse(route))).toBe(
+      `${referenceCut(`${PREFIX}${route}`, MAX_RESOURCE_BYTES - 1)}*`,
+    );
+  });
+});
+
+describe('ARN limits', () => {
+  it('accepts an ARN of exactly 1600 characters and refuses 1601', () => {
+    const route = (length: number) => `GET/${'x'.repeat(length - PREFIX.length - 4)}`;
+    expect(parseExecuteApiArn(`${PREFIX}${route(1600)}`)?.route).toBe(route(1600));
+    expect(parseExecuteApiArn(`${PREFIX}${route(1601)}`)).toBeUndefined();
+  });
+
+  it('accepts a stage prefix of exactly 256 characters and refuses 257', () => {
+    const arn = (prefixLength: number) => {
+      const apiId = 'a'.repeat(prefixLength - 'arn:aws:execute-api:us-east-1:123456789012:/prod/'.length);
+      return `arn:aws:execute-api:us-east-1:123456789012:${apiId}/prod/GET/`;
+    };
+    expect(parseExecuteApiArn(arn(256))?.stagePrefix).toHaveLength(256);
+    expect(parseExecuteApiArn(arn(257))).toBeUndefined();
+  });
+
+  it('tells a REST route by a verb segment at its start only', () => {
+    expect(isRestRoute(parse('GET/x'))).toBe(true);
+    expect(isRestRoute(parse('*/x'))).toBe(true);
+    expect(isRestRoute(parse('$default'))).toBe(false);
+    expect(isRestRoute(parse('get/GET/'))).toBe(false);
   });
 });

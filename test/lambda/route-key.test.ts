@@ -47,3 +47,33 @@ describe('RouteKeyIndex', () => {
     expect(strict.routesFor('GET /{section}')).toHaveLength(1);
   });
 });
+
+describe('RouteKeyIndex memo', () => {
+  const routes = compileRouteTable({
+    'GET /orders': { scopes: 'orders/read' },
+    'ANY /admin/*': { groups: 'a' },
+  });
+
+  it('a GET rule reaches the HEAD route key of the same path', () => {
+    const index = new RouteKeyIndex(routes);
+    expect(index.routesFor('HEAD /orders').map((route) => route.key)).toEqual(['GET /orders']);
+  });
+
+  it('answers a repeated route key from its memo', () => {
+    const index = new RouteKeyIndex(routes);
+    const first = index.routesFor('GET /orders');
+    expect(index.routesFor('GET /orders')).toBe(first);
+    expect(first.map((route) => route.key)).toEqual(['GET /orders']);
+  });
+
+  it('memoises at most 512 route keys, so a flood of made-up ones cannot grow it', () => {
+    const index = new RouteKeyIndex(routes);
+    const first = index.routesFor('GET /k0');
+    for (let i = 1; i < 512; i++) index.routesFor(`GET /k${i}`);
+    expect(index.routesFor('GET /k0')).toBe(first);
+    expect(index.routesFor('GET /k511')).toBe(index.routesFor('GET /k511'));
+    const past = index.routesFor('GET /k512');
+    expect(index.routesFor('GET /k512')).not.toBe(past);
+    expect(index.routesFor('GET /k512')).toEqual(past);
+  });
+});

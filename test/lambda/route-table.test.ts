@@ -1,6 +1,12 @@
-import { ConfigurationError } from '@cognito-gate/core';
+import { ConfigurationError, type VerifiedToken } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
-import { compileRouteTable, routeMatches } from '../../packages/lambda/src/route-table.js';
+import {
+  compileRouteTable,
+  denialFor,
+  denyRoutes,
+  routeMatches,
+  verbsOf,
+} from '../../packages/lambda/src/route-table.js';
 
 describe('compileRouteTable', () => {
   it('turns route keys into IAM resource globs', () => {
@@ -51,7 +57,63 @@ describe('compileRouteTable', () => {
     ['a path too long for a 512-character policy resource', { [`GET /${'a'.repeat(400)}`]: {} }],
     ['invalid rules', { 'GET /orders': { groups: [] } }],
     ['an array table', [{ 'GET /': {} }]],
+    ['null', null],
+    ['a string', 'GET /orders'],
+    ['a number', 5],
   ])('rejects %s at setup', (_, table) => {
     expect(() => compileRouteTable(table as never)).toThrow(ConfigurationError);
+  });
+});
+
+describe('route table limits', () => {
+  it('accepts a path of exactly 400 characters', () => {
+    const [route] = compileRouteTable({ [`GET /${'a'.repeat(399)}`]: {} });
+    expect(route!.globs[0]).toBe(`GET/${'a'.repeat(399)}`);
+  });
+
+  it('reads ANY and * as every verb, and GET as GET and HEAD', () => {
+    expect(verbsOf('ANY')).toEqual(['*']);
+    expect(verbsOf('*')).toEqual(['*']);
+    expect(verbsOf('GET')).toEqual(['GET', 'HEAD']);
+    expect(verbsOf('POST')).toEqual(['POST']);
+    expect(verbsOf('')).toEqual(['']);
+  });
+});
+
+describe('denyRoutes', () => {
+  const token = {
+    groups: ['staff'],
+    scopes: ['orders/read'],
+    tokenUse: 'access',
+    claims: {},
+  } as unknown as VerifiedToken;
+  const routes = compileRouteTable({
+    'GET /orders/{id}': { scopes: 'orders/read' },
+    'DELETE /orders/{id}': { groups: 'admin' },
+    'ANY /admin/*': { groups: 'admin' },
+  });
+
+  it('lists every route the token fails, in table order', () => {
+    const denied = denyRoutes(token, routes);
+    expect(denied.map((d) => [d.route.key, d.error.code])).toEqual([
+      ['DELETE /orders/{id}', 'insufficient_group'],
+      ['ANY /admin/*', 'insufficient_group'],
+    ]);
+    expect(denialFor(denied, 'DELETE/orders/1')?.route.key).toBe('DELETE /orders/{id}');
+    expect(denialFor(denied, 'GET/orders/1')).toBeUndefined();
+  });
+
+  it('checks only the routes that match `only`', () => {
+    expect(denyRoutes(token, routes, 'GET/orders/1')).toEqual([]);
+    expect(denyRoutes(token, routes, 'POST/admin/x').map((d) => d.route.key)).toEqual(['ANY /admin/*']);
+  });
+
+  it('answers no denials for an empty table', () => {
+    expect(denyRoutes(token, [])).toEqual([]);
+  });
+
+  it('lets a failure that is not an AuthError through instead of reading it as a denial', () => {
+    const broken = { ...token, groups: undefined } as unknown as VerifiedToken;
+    expect(() => denyRoutes(broken, routes)).toThrow(TypeError);
   });
 });

@@ -26,7 +26,7 @@ export function decodeBase64url(text: string): Buffer | undefined {
     // 2 chars carry 12 bits for 8 (4 unused); 3 chars carry 18 bits for 16 (2 unused).
     if ((last & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
   }
-  if (Buffer.byteLength(text, 'utf8') !== length) return undefined;
+  if (Buffer.byteLength(text) !== length) return undefined;
   if (text.includes('+') || text.includes('/')) return undefined;
   const bytes = Buffer.from(text, 'base64url');
   return bytes.length === (length * 3) >> 2 ? bytes : undefined;

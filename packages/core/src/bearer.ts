@@ -34,20 +34,23 @@ function whitespaceAt(text: string, from: number): number {
  */
 export function parseBearer(header: string | readonly string[] | undefined | null): string {
   if (typeof header !== 'string') {
-    if (header === undefined || header === null || header.length === 0) throw new AuthError('missing_token');
+    if (header === undefined || header === null) throw new AuthError('missing_token');
     // Node joins repeated Authorization headers into one value; an array means a caller passed raw
     // multi-value headers, and two credentials are ambiguous.
     if (header.length > 1)
       throw new AuthError('invalid_request', { detail: 'several Authorization headers' });
+    // An empty array reads as an absent header: header[0] is undefined.
     return parseBearer(header[0]);
   }
   let start = 0;
   let end = header.length;
-  while (start < end && isWhitespace(header.charCodeAt(start))) start++;
+  // charCodeAt past the end is NaN, which is not whitespace.
+  while (isWhitespace(header.charCodeAt(start))) start++;
   while (end > start && isWhitespace(header.charCodeAt(end - 1))) end--;
   if (start === end) throw new AuthError('missing_token');
   const gap = whitespaceAt(header, start);
-  const schemeEnd = gap === -1 || gap > end ? end : gap;
+  // The character at `end`, if any, is whitespace, so a gap is never past `end`.
+  const schemeEnd = gap === -1 ? end : gap;
   if (schemeEnd - start !== 6 || header.slice(start, schemeEnd).toLowerCase() !== 'bearer') {
     throw new AuthError('missing_token', { detail: 'Authorization header with another scheme' });
   }
@@ -60,7 +63,5 @@ export function parseBearer(header: string | readonly string[] | undefined | nul
   if ((inner !== -1 && inner < end) || header.includes(',', tokenStart)) {
     throw new AuthError('invalid_request', { detail: 'Authorization header is not one bearer token' });
   }
-  return start === 0 && end === header.length && tokenStart === 7
-    ? header.slice(7)
-    : header.slice(tokenStart, end);
+  return header.slice(tokenStart, end);
 }

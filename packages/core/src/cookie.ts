@@ -57,7 +57,7 @@ export function readCookie(header: string | readonly string[] | undefined, name:
   if (!text.includes(name)) return ABSENT;
   let found: string | undefined;
   let start = 0;
-  while (start <= text.length) {
+  while (start < text.length) {
     let end = text.indexOf(';', start);
     if (end === -1) end = text.length;
     const pair = text.slice(start, end);

@@ -80,7 +80,8 @@ export function decodeToken(token: unknown, maxLength: number = DEFAULT_MAX_TOKE
   if (typeof token !== 'string' || token.length === 0) throw malformed('token is not a non-empty string');
   if (token.length > maxLength) throw malformed('token exceeds the size cap');
   const first = token.indexOf('.');
-  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  // With no dot at all, first + 1 is 0 and this finds none either.
+  const second = token.indexOf('.', first + 1);
   if (second === -1 || token.indexOf('.', second + 1) !== -1)
     throw malformed('token does not have 3 segments');
   const header = decodeHeader(token.slice(0, first));

@@ -66,8 +66,8 @@ export class VerifiedTokenCache {
     if (this.#entries.size >= this.#maxEntries) {
       // Evict the oldest insertion: insertion order approximates recency without reordering the
       // Map on every hit, which would cost a delete and an insert on the hot path.
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
+      // maxEntries > 0 here, so the Map is not empty.
+      this.#entries.delete(this.#entries.keys().next().value!);
     }
     this.#entries.set(keyOf(token), entry);
   }

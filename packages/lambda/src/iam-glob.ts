@@ -47,18 +47,18 @@ export function globsOverlap(a: string, b: string): boolean {
   // reachable[j]: some string is matched by both a[0..i) and b[0..j) (row i of the table).
   let reachable = new Array<boolean>(b.length + 1).fill(false);
   reachable[0] = true;
-  for (let j = 1; j <= b.length && isWildcard(b[j - 1]); j++) reachable[j] = true;
+  // Past the end b[j - 1] is undefined, which is not a wildcard.
+  for (let j = 1; isWildcard(b[j - 1]); j++) reachable[j] = true;
   for (let i = 1; i <= a.length; i++) {
-    const next = new Array<boolean>(b.length + 1).fill(false);
-    const charA = a[i - 1] ?? '';
+    // Every cell is written below.
+    const next = new Array<boolean>(b.length + 1);
+    const charA = a[i - 1]!;
     next[0] = isWildcard(charA) && reachable[0] === true;
     for (let j = 1; j <= b.length; j++) {
-      const charB = b[j - 1] ?? '';
-      if (isWildcard(charA) && isWildcard(charB)) {
-        // One of them ends here (any character both produce can be dropped from the end).
-        next[j] = reachable[j] === true || next[j - 1] === true;
-      } else if (isWildcard(charA)) {
-        // a's wildcard ends here, or also produces b's last character.
+      const charB = b[j - 1]!;
+      if (isWildcard(charA)) {
+        // a's wildcard ends here, or also produces b's last character (when that is a wildcard too,
+        // it always can: a wildcard is never '/').
         next[j] = reachable[j] === true || (produces(charA, charB) && next[j - 1] === true);
       } else if (isWildcard(charB)) {
         next[j] = next[j - 1] === true || (produces(charB, charA) && reachable[j] === true);

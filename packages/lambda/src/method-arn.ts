@@ -51,11 +51,14 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   // Split on ':' only five times: the resource path may itself contain ':'.
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'execute-api') return undefined;
-  const [, partition = '', , region = '', accountId = ''] = parts;
+  const partition = parts[1]!;
+  const region = parts[3]!;
+  const accountId = parts[4]!;
   const resource = parts.length === 6 ? parts[5]! : parts.slice(5).join(':');
   if (!PARTITION.test(partition) || !REGION.test(region) || !ACCOUNT.test(accountId)) return undefined;
   const firstSlash = resource.indexOf('/');
-  const secondSlash = firstSlash === -1 ? -1 : resource.indexOf('/', firstSlash + 1);
+  // With no slash at all, firstSlash + 1 is 0 and this finds none either.
+  const secondSlash = resource.indexOf('/', firstSlash + 1);
   if (secondSlash === -1) return undefined;
   const apiId = resource.slice(0, firstSlash);
   const stage = resource.slice(firstSlash + 1, secondSlash);

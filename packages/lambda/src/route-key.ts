@@ -23,7 +23,8 @@ const MAX_MEMO = 512;
 export function routeKeyGlobs(routeKey: string): readonly string[] {
   const match = ROUTE_KEY.exec(routeKey);
   if (match === null) return ['*'];
-  const [, method = '', path = ''] = match;
+  const method = match[1]!;
+  const path = match[2]!;
   const resource = path
     .slice(1)
     .replace(/\{[^{}]*\+\}/g, '*')

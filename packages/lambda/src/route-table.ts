@@ -66,7 +66,8 @@ export function pathsOf(resource: string): readonly string[] {
 function compileRoute(key: string, rules: AuthRules): CompiledRoute {
   const match = KEY.exec(key);
   if (match === null) fail(`route "${key}" must look like "GET /orders/{id}" (method, one space, path)`);
-  const [, rawMethod = '', path = ''] = match;
+  const rawMethod = match[1]!;
+  const path = match[2]!;
   if (path.length > MAX_PATH) fail(`route "${key}" is longer than ${MAX_PATH} characters`);
   if (path.includes('?')) fail(`route "${key}" must not contain "?" (a one-character IAM wildcard)`);
   const resource = path.slice(1).replace(/\{[^{}/]+\}/g, '*');

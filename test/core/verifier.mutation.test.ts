@@ -1,0 +1,152 @@
+/**
+ * Verifier edges a mutation run found unguarded: inputs of the wrong type on every entry point,
+ * cache options, and the promise contract of verify().
+ */
+import { AuthError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
+import { describe, expect, it } from 'vitest';
+import { accessClaims, CLIENT_ID, makeKey, NOW, POOL_ID, signJwt } from '../support/signer.js';
+
+const key = makeKey('key-1');
+
+function verifier(overrides: Partial<VerifierOptions> = {}) {
+  return createVerifier({
+    userPoolId: POOL_ID,
+    clientId: CLIENT_ID,
+    jwks: { keys: { keys: [key.jwk] }, fetch: false },
+    now: () => NOW * 1000,
+    ...overrides,
+  });
+}
+
+const sign = (claims: Record<string, unknown> = {}) =>
+  signJwt({ kid: 'key-1', alg: 'RS256' }, accessClaims(claims), key);
+
+function thrown(run: () => unknown): AuthError {
+  try {
+    run();
+  } catch (error) {
+    return error as AuthError;
+  }
+  throw new Error('did not throw');
+}
+
+describe('tokens of the wrong type', () => {
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a number', 42],
+    ['an object', { length: 100, slice: () => 'x' }],
+  ])('%s is malformed_token on every entry point, never a wrapped internal error', async (_name, value) => {
+    for (const options of [{}, { cache: false as const }]) {
+      const v = verifier(options);
+      const token = value as unknown as string;
+      await expect(v.verify(token)).rejects.toMatchObject({ code: 'malformed_token', unexpected: false });
+      expect(thrown(() => v.verifySync(token))).toMatchObject({ code: 'malformed_token', unexpected: false });
+      expect(thrown(() => v.verifyDirect(token))).toMatchObject({
+        code: 'malformed_token',
+        unexpected: false,
+      });
+    }
+  });
+
+  it('a token whose iss is not a string is invalid_issuer', async () => {
+    await expect(verifier().verify(sign({ iss: 5 }))).rejects.toMatchObject({ code: 'invalid_issuer' });
+    await expect(verifier().verify(sign({ iss: undefined }))).rejects.toMatchObject({
+      code: 'invalid_issuer',
+    });
+  });
+});
+
+describe('the promise contract', () => {
+  it('verify() always answers with a promise, also when the result is ready at once', async () => {
+    const v = verifier();
+    const token = sign();
+    for (let i = 0; i < 2; i++) {
+      const answer = v.verify(token);
+      expect(answer).toBeInstanceOf(Promise);
+      await expect(answer).resolves.toMatchObject({ tokenUse: 'access' });
+    }
+    const rejected = v.verify('a.b.c');
+    expect(rejected).toBeInstanceOf(Promise);
+    await expect(rejected).rejects.toBeInstanceOf(AuthError);
+  });
+
+  it('verifyAuthorization() rejects a bad header as a promise, never a throw', async () => {
+    const answer = verifier().verifyAuthorization('Basic dXNlcjpwYXNz');
+    expect(answer).toBeInstanceOf(Promise);
+    await expect(answer).rejects.toMatchObject({ code: 'missing_token' });
+    await expect(verifier().verifyAuthorization(`Bearer ${sign()}`)).resolves.toMatchObject({
+      tokenUse: 'access',
+    });
+  });
+
+  it('verifyDirect() passes a rejection from a key fetch on as an AuthError', async () => {
+    const v = verifier({
+      jwks: {
+        fetch: async () => {
+          throw new TypeError('network down');
+        },
+      },
+    });
+    const answer = v.verifyDirect(sign());
+    expect(answer).toBeInstanceOf(Promise);
+    await expect(answer).rejects.toBeInstanceOf(AuthError);
+  });
+});
+
+describe('cache options', () => {
+  it.each([
+    ['null', null],
+    ['true', true],
+    ['a number', 5],
+    ['a negative size', { maxEntries: -1 }],
+    ['an unknown key', { max: 5 }],
+  ])('refuses cache: %s', (_name, cache) => {
+    expect(() => verifier({ cache: cache as never })).toThrow(/cache/);
+  });
+
+  it('maxEntries 0 turns the cache off', async () => {
+    const v = verifier({ cache: { maxEntries: 0 } });
+    const token = sign();
+    const first = await v.verify(token);
+    expect(await v.verify(token)).not.toBe(first);
+    expect(v.cachedTokens).toBe(0);
+  });
+
+  it('a fractional maxEntries is rounded down', async () => {
+    const v = verifier({ cache: { maxEntries: 2.9 } });
+    for (let i = 0; i < 4; i++) await v.verify(sign({ jti: `j${i}` }));
+    expect(v.cachedTokens).toBe(2);
+  });
+
+  it('caches verified tokens by default', async () => {
+    const v = verifier();
+    const token = sign();
+    const first = await v.verify(token);
+    expect(await v.verify(token)).toBe(first);
+    expect(v.cachedTokens).toBe(1);
+  });
+});
+
+describe('jwks options', () => {
+  it.each([
+    ['preferFetched that is not a boolean', { preferFetched: 'yes' }, /preferFetched/],
+    ['fetch: true', { fetch: true }, /jwks.fetch/],
+    ['keys that are not a JWKS', { keys: 5 }, /jwks.keys/],
+    ['a negative ttl', { ttlSeconds: -1 }, /jwks.ttlSeconds/],
+    ['a negative max-stale', { maxStaleSeconds: -1 }, /jwks.maxStaleSeconds/],
+    ['a negative cooldown', { cooldownSeconds: -1 }, /jwks.cooldownSeconds/],
+    ['a negative timeout', { timeoutMs: -1 }, /jwks.timeoutMs/],
+    ['a negative size cap', { maxBytes: -1 }, /jwks.maxBytes/],
+  ])('refuses %s', (_name, jwks, message) => {
+    expect(() => verifier({ jwks: jwks as never })).toThrow(message);
+  });
+
+  it('accepts preferFetched booleans and fetch: false', () => {
+    for (const preferFetched of [true, false]) {
+      expect(
+        verifier({ jwks: { keys: { keys: [key.jwk] }, preferFetched, fetch: false } }).jwksUris,
+      ).toHaveLength(2);
+    }
+  });
+});
