@@ -17,6 +17,7 @@ import { runColdStart } from './cold-start.js';
 import { type HttpResult, runHttp } from './http/run-http.js';
 import { runMemory } from './memory.js';
 import { type MicroResult, runMicro } from './micro.js';
+import { runMicroOidc } from './micro-oidc.js';
 
 const dir = new URL('../results/', import.meta.url);
 
@@ -75,6 +76,15 @@ if (want('micro')) {
   print('| candidate | ops/s | × crypto.verify |\n|---|---:|---:|');
   for (const r of micro) print(`| ${r.name} | ${fmt(r.opsPerSecond)} | ${r.ratioToLimit.toFixed(2)} |`);
   if (only.length === 0) writeCharts(micro, undefined);
+}
+
+if (want('micro-oidc')) {
+  const rounds = env('BENCH_ROUNDS', 7);
+  const oidc = await runMicroOidc({ rounds, sliceMs: env('BENCH_SLICE_MS', 250) });
+  results.microOidc = oidc;
+  print(`\n## Verification, other OIDC issuers (ES256 P-256, EdDSA Ed25519; median of ${rounds} rounds)\n`);
+  print('| candidate | ops/s | × crypto.verify (same alg) |\n|---|---:|---:|');
+  for (const r of oidc) print(`| ${r.name} | ${fmt(r.opsPerSecond)} | ${r.ratioToLimit.toFixed(2)} |`);
 }
 
 if (want('http')) {

@@ -84,6 +84,101 @@ describe('key policy (importJwk)', () => {
   });
 });
 
+/** An odd modulus of exactly `bits` bits (its top bit set): the policy only looks at its shape. */
+function modulusOf(bits: number): string {
+  const bytes = Buffer.alloc(Math.ceil(bits / 8), 0x5a);
+  bytes[0] = (1 << ((bits - 1) % 8)) | 0x01;
+  bytes[bytes.length - 1]! |= 1;
+  return bytes.toString('base64url');
+}
+
+describe('key policy limits', () => {
+  it('accepts 2048 to 8192-bit moduli and reports their size', () => {
+    for (const bits of [2048, 2049, 8191, 8192]) {
+      const imported = importJwk({ ...good.jwk, n: modulusOf(bits) });
+      expect(imported, `${bits}`).toMatchObject({ kid: 'good', bits, alg: 'RS256' });
+      expect('key' in imported!).toBe(true);
+    }
+    expect(importJwk(good.jwk)).toMatchObject({ bits: 2048 });
+    expect(verdict({ ...good.jwk, n: modulusOf(2047) })).toBe('modulus is 2047 bits');
+    expect(verdict({ ...good.jwk, n: modulusOf(8193) })).toBe('modulus is 8193 bits');
+    expect(verdict({ ...good.jwk, n: '' })).toBe('modulus is 0 bits');
+  });
+
+  it('refuses a modulus with the ROCA fingerprint, without needing the Wycheproof vectors', () => {
+    // ≡ 65537 modulo every small prime of the fingerprint test, odd, 2048 bits.
+    const primes = [
+      3n,
+      5n,
+      7n,
+      11n,
+      13n,
+      17n,
+      19n,
+      23n,
+      29n,
+      31n,
+      37n,
+      41n,
+      43n,
+      47n,
+      53n,
+      59n,
+      61n,
+      67n,
+      71n,
+      73n,
+      79n,
+      83n,
+      89n,
+      97n,
+      101n,
+      103n,
+      107n,
+      109n,
+      113n,
+      127n,
+      131n,
+      137n,
+      139n,
+      149n,
+      151n,
+      157n,
+      163n,
+      167n,
+    ];
+    const m = primes.reduce((a, b) => a * b, 1n);
+    const n = m * ((1n << 2047n) / m + 2n) + 65537n;
+    expect(verdict({ ...good.jwk, n: Buffer.from(n.toString(16), 'hex').toString('base64url') })).toBe(
+      'modulus has the ROCA fingerprint',
+    );
+  });
+
+  it('needs a kid of 1 to 1024 characters', () => {
+    expect(importJwk({ ...good.jwk, kid: 'k'.repeat(1024) })).toMatchObject({ kid: 'k'.repeat(1024) });
+    expect(importJwk({ ...good.jwk, kid: 'k'.repeat(1025) })).toBeUndefined();
+    expect(importJwk({ ...good.jwk, kid: '' })).toBeUndefined();
+    expect(importJwk({ ...good.jwk, kid: 7 })).toBeUndefined();
+  });
+
+  it('judges plain objects only', () => {
+    expect(importJwk(Object.assign(() => {}, good.jwk))).toBeUndefined();
+    expect(importJwk([good.jwk])).toBeUndefined();
+    expect(importJwk(null)).toBeUndefined();
+  });
+
+  it.each([
+    [null],
+    [undefined],
+    ['keys'],
+    [42],
+    [{ keys: 'x' }],
+    [Object.assign(() => {}, { keys: [good.jwk] })],
+  ])('refuses %j as a JWKS document', (document) => {
+    expect(importJwks(document)).toBeUndefined();
+  });
+});
+
 interface WycheproofGroup {
   comment: string;
   public?: { keys: Record<string, unknown>[] };

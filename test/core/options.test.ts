@@ -22,12 +22,21 @@ describe('createVerifier option validation', () => {
     },
   );
 
-  it.each([['us-east-1'], ['us-east-1_'], ['US-EAST-1_abc'], ['us-east-1_ab-c'], ['../etc'], [''], [42]])(
-    'rejects pool id %j',
-    (userPoolId) => {
-      expect(message({ ...base, userPoolId })).toMatch(/userPoolId/);
-    },
-  );
+  it.each([
+    ['us-east-1'],
+    ['us-east-1_'],
+    ['US-EAST-1_abc'],
+    ['us-east-1_ab-c'],
+    ['../etc'],
+    [''],
+    [42],
+    // Anchored at both ends: a valid pool id inside a longer string is not one.
+    ['xus-east-1_Abc123'],
+    ['us-east-1_Abc123/../x'],
+    ['eusc-d-east-1_Abc'],
+  ])('rejects pool id %j', (userPoolId) => {
+    expect(message({ ...base, userPoolId })).toMatch(/userPoolId/);
+  });
 
   it('requires clientId unless it is explicitly null', () => {
     expect(message({ userPoolId: 'us-east-1_Abc123' })).toMatch(/clientId is required.*null/);
@@ -54,9 +63,31 @@ describe('createVerifier option validation', () => {
     expect(message({ ...base, jwks: { uri: 'http://localhost/jwks.json' } })).toBe('created');
     expect(message({ ...base, jwks: { uri: 'http://[::1]:80/jwks.json' } })).toBe('created');
     expect(message({ ...base, jwks: { uri: 'https://u:p@example.com/jwks.json' } })).toMatch(/credentials/);
+    expect(message({ ...base, jwks: { uri: 'https://:p@example.com/jwks.json' } })).toMatch(/credentials/);
+    expect(message({ ...base, jwks: { uri: 'not a url' } })).toMatch(/jwks.uri is not a URL/);
     expect(message({ ...base, jwks: { keys: 'nope' } })).toMatch(/jwks.keys/);
     expect(message({ ...base, jwks: { fetch: 'nope' } })).toMatch(/jwks.fetch/);
   });
+
+  it.each([
+    // Plain http only to loopback: a look-alike host, another scheme or a prefix of 127/8 is refused.
+    ['http://127.0.0.1.evil.example/jwks.json', /https/],
+    ['http://localhost.evil.example/jwks.json', /https/],
+    ['ftp://127.0.0.1/jwks.json', /https/],
+    ['ws://localhost/jwks.json', /https/],
+  ])('refuses the JWKS URL %s', (uri, reason) => {
+    expect(message({ ...base, jwks: { uri } })).toMatch(reason);
+    expect(message({ userPoolId: [{ userPoolId: 'us-east-1_A', clientId: null, jwksUri: uri }] })).toMatch(
+      reason,
+    );
+  });
+
+  it.each([['http://127.255.0.1:8080/jwks.json'], ['https://keys.example/jwks.json']])(
+    'accepts the JWKS URL %s',
+    (uri) => {
+      expect(message({ ...base, jwks: { uri } })).toBe('created');
+    },
+  );
 
   it('never echoes a secret-looking value in the message', () => {
     expect(message({ ...base, userPoolId: 'sk_live_secret' })).not.toContain('sk_live_secret');
@@ -109,5 +140,80 @@ describe('issuer hosts per AWS partition', () => {
     ).rejects.toMatchObject({
       code: 'invalid_issuer',
     });
+  });
+});
+
+describe('option edge values', () => {
+  it.each([
+    ['options that are not an object', null],
+    ['a string', 'us-east-1_Abc123'],
+    ['an empty pool list', { userPoolId: [], clientId: null }],
+    ['a null pool entry', { userPoolId: [null], clientId: null }],
+    ['a numeric pool entry', { userPoolId: [5], clientId: null }],
+    ['a numeric clientId', { ...base, clientId: 5 }],
+    ['a list with a numeric clientId', { ...base, clientId: ['a', 5] }],
+    ['an infinite tolerance', { ...base, clockToleranceSeconds: Number.POSITIVE_INFINITY }],
+    ['a string number', { ...base, maxTokenLength: '100' }],
+    ['isRevoked that is not a function', { ...base, isRevoked: true }],
+    ['unknown jwks options', { ...base, jwks: { keys: [], ttlSecond: 1 } }],
+  ])('refuses %s', (_name, options) => {
+    expect(message(options)).not.toBe('created');
+  });
+
+  it('accepts zero where a number >= 0 is asked for', () => {
+    expect(
+      message({
+        ...base,
+        clockToleranceSeconds: 0,
+        maxTokenLength: 0,
+        jwks: { ttlSeconds: 0, maxStaleSeconds: 0, cooldownSeconds: 0, timeoutMs: 0, maxBytes: 0 },
+      }),
+    ).toBe('created');
+  });
+
+  it('gives a pool its own clientId (null included) or the shared one', async () => {
+    const key = makeKey('pool-key');
+    const other = 'us-west-2_Other1';
+    const v = createVerifier({
+      userPoolId: [{ userPoolId: 'us-east-1_Abc123', clientId: null }, { userPoolId: other }],
+      clientId: 'shared-client',
+      jwks: { keys: { keys: [key.jwk] }, fetch: false },
+      now: () => NOW * 1000,
+    });
+    const sign = (iss: string, client: string) =>
+      signJwt({ kid: 'pool-key', alg: 'RS256' }, accessClaims({ iss, client_id: client }), key);
+    const first = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc123';
+    const second = `https://cognito-idp.us-west-2.amazonaws.com/${other}`;
+    await expect(v.verify(sign(first, 'any-client'))).resolves.toMatchObject({ clientId: 'any-client' });
+    await expect(v.verify(sign(second, 'shared-client'))).resolves.toMatchObject({
+      clientId: 'shared-client',
+    });
+    await expect(v.verify(sign(second, 'any-client'))).rejects.toMatchObject({ code: 'invalid_client' });
+  });
+
+  it('gives a pool its own tokenUse or the shared one', () => {
+    const jwks = { keys: [] };
+    expect(
+      message({
+        userPoolId: [{ userPoolId: 'us-east-1_A', tokenUse: 'bad' }],
+        clientId: null,
+        jwks: { keys: jwks },
+      }),
+    ).toMatch(/tokenUse/);
+    expect(message({ userPoolId: [{ userPoolId: 'us-east-1_A' }], clientId: null, tokenUse: 'bad' })).toMatch(
+      /tokenUse/,
+    );
+  });
+
+  it("prefers a pool's jwksUri to jwks.uri, and jwks.uri to the issuer's own", () => {
+    const v = createVerifier({
+      userPoolId: [
+        { userPoolId: 'us-east-1_A', jwksUri: 'https://pool.example/jwks.json' },
+        { userPoolId: 'us-east-1_B' },
+      ],
+      clientId: null,
+      jwks: { uri: 'https://shared.example/jwks.json' },
+    });
+    expect(v.jwksUris).toEqual(['https://pool.example/jwks.json', 'https://shared.example/jwks.json']);
   });
 });

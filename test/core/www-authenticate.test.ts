@@ -4,6 +4,7 @@ import {
   type AuthErrorCode,
   authErrorHeaders,
   quoteHeaderValue,
+  realmProblem,
   wwwAuthenticate,
 } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ describe('AuthError', () => {
     expect(byStatus(400)).toEqual(['invalid_request']);
     expect(byStatus(403)).toEqual(['forbidden', 'insufficient_group', 'insufficient_scope']);
     expect(byStatus(503)).toEqual(['jwks_unavailable']);
-    expect(byStatus(401)).toHaveLength(14);
+    expect(byStatus(401)).toHaveLength(15);
   });
 });
 
@@ -35,14 +36,18 @@ describe('wwwAuthenticate', () => {
     expect(wwwAuthenticate(new AuthError('missing_token'))).toBe('Bearer realm="api"');
   });
 
-  it.each(codes.filter((c) => AUTH_ERROR_CODES[c].status === 401 && c !== 'missing_token'))(
-    '%s → error="invalid_token"',
-    (code) => {
-      expect(wwwAuthenticate(new AuthError(code))).toMatch(
-        /^Bearer realm="api", error="invalid_token", error_description="[^"]+"$/,
-      );
-    },
-  );
+  it.each(
+    codes.filter(
+      (c) =>
+        AUTH_ERROR_CODES[c].status === 401 &&
+        c !== 'missing_token' &&
+        c !== 'insufficient_user_authentication',
+    ),
+  )('%s → error="invalid_token"', (code) => {
+    expect(wwwAuthenticate(new AuthError(code))).toMatch(
+      /^Bearer realm="api", error="invalid_token", error_description="[^"]+"$/,
+    );
+  });
 
   it('renders invalid_request, insufficient_scope with scope, and nothing for 503', () => {
     expect(wwwAuthenticate(new AuthError('invalid_request'))).toContain('error="invalid_request"');
@@ -65,6 +70,10 @@ describe('wwwAuthenticate', () => {
     );
   });
 
+  it('authErrorHeaders sets no WWW-Authenticate key at all on 503 (an undefined header value throws in Node)', () => {
+    expect(Object.keys(authErrorHeaders(new AuthError('jwks_unavailable')))).toEqual(['retry-after']);
+  });
+
   it('authErrorHeaders adds Retry-After on 503 only', () => {
     expect(authErrorHeaders(new AuthError('jwks_unavailable', { retryAfterSeconds: 7 }))).toEqual({
       'retry-after': '7',
@@ -73,5 +82,53 @@ describe('wwwAuthenticate', () => {
       'www-authenticate': expect.stringContaining('invalid_token'),
     });
     expect(new AuthError('jwks_unavailable').headers['retry-after']).toBe('5');
+  });
+});
+
+describe('quoteHeaderValue', () => {
+  it('keeps printable ASCII and drops everything else (Node refuses non-ASCII header values)', () => {
+    expect(quoteHeaderValue(' ~az09!')).toBe('" ~az09!"');
+    expect(quoteHeaderValue('caf\u00e9 \u2615\u007f\u0000\t')).toBe('"caf "');
+  });
+});
+
+describe('realmProblem', () => {
+  it.each([['api'], ['a'.repeat(256)], [' ~'], ['my realm!']])('accepts %j', (realm) => {
+    expect(realmProblem(realm)).toBeUndefined();
+  });
+
+  it.each([
+    [undefined, 'must be a non-empty string'],
+    [5, 'must be a non-empty string'],
+    ['', 'must be a non-empty string'],
+    ['a'.repeat(257), 'must be at most 256 characters'],
+    ['a"b', 'must be printable ASCII without quotes or backslashes'],
+    ['a\\b', 'must be printable ASCII without quotes or backslashes'],
+    ['a\nb', 'must be printable ASCII without quotes or backslashes'],
+    ['\u00e9', 'must be printable ASCII without quotes or backslashes'],
+    ['ok\u007f', 'must be printable ASCII without quotes or backslashes'],
+  ])('refuses %j: %s', (realm, problem) => {
+    expect(realmProblem(realm)).toBe(problem);
+  });
+});
+
+describe('wwwAuthenticate attributes', () => {
+  it('adds a scope attribute only when scopes are named', () => {
+    const options = { includeDescription: false };
+    expect(wwwAuthenticate(new AuthError('insufficient_scope', { requiredScopes: [] }), options)).toBe(
+      'Bearer realm="api", error="insufficient_scope"',
+    );
+    expect(wwwAuthenticate(new AuthError('insufficient_scope'), options)).toBe(
+      'Bearer realm="api", error="insufficient_scope"',
+    );
+  });
+
+  it('includes the description unless told not to', () => {
+    expect(wwwAuthenticate(new AuthError('expired'), { includeDescription: true })).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="The token has expired"',
+    );
+    expect(wwwAuthenticate(new AuthError('expired'), { realm: 'r', includeDescription: false })).toBe(
+      'Bearer realm="r", error="invalid_token"',
+    );
   });
 });

@@ -84,6 +84,11 @@ const CASES: readonly Case[] = [
     authorization: async (issuer) => bearer(await issuer.accessToken({ 'custom:tenant': 'globex' })),
   },
   {
+    code: 'insufficient_user_authentication',
+    path: '/transfer',
+    authorization: async (issuer) => bearer(await issuer.accessToken({ acr: 'urn:pwd' })),
+  },
+  {
     code: 'jwks_unavailable',
     path: '/outage/me',
     authorization: async (issuer) => bearer(await issuer.accessToken()),
@@ -97,6 +102,9 @@ function expectedChallenge(code: AuthErrorCode): string | undefined {
     case 400:
       return `Bearer realm="api", error="invalid_request", error_description="${description}"`;
     case 401:
+      if (code === 'insufficient_user_authentication') {
+        return `Bearer realm="api", error="insufficient_user_authentication", error_description="${description}", acr_values="urn:mfa", max_age="900"`;
+      }
       return code === 'missing_token'
         ? 'Bearer realm="api"'
         : `Bearer realm="api", error="invalid_token", error_description="${description}"`;
@@ -139,6 +147,7 @@ describe.each(EXPRESS_VERSIONS)('error responses with $name', ({ createApp }) =>
     app.get('/orders', requireAuth({ scopes: 'orders/read' }), ok);
     app.get('/admin', requireAuth({ groups: 'admin' }), ok);
     app.get('/tenant', requireAuth({ claims: { 'custom:tenant': 'acme' } }), ok);
+    app.get('/transfer', requireAuth({ acr: 'urn:mfa', maxAge: 900 }), ok);
   });
 
   it('covers every AuthError code', () => {

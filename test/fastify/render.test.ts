@@ -23,6 +23,11 @@ const EXPECTED: Record<AuthErrorCode, { status: number; reason: string; bearer?:
   insufficient_scope: { status: 403, reason: 'Forbidden', bearer: 'insufficient_scope' },
   insufficient_group: { status: 403, reason: 'Forbidden', bearer: 'insufficient_scope' },
   forbidden: { status: 403, reason: 'Forbidden', bearer: 'insufficient_scope' },
+  insufficient_user_authentication: {
+    status: 401,
+    reason: 'Unauthorized',
+    bearer: 'insufficient_user_authentication',
+  },
   jwks_unavailable: { status: 503, reason: 'Service Unavailable' },
 };
 const CODES = Object.keys(EXPECTED) as AuthErrorCode[];

@@ -127,14 +127,13 @@ describe('tokens', () => {
     for (const claim of ['sub', 'jti', 'origin_jti', 'event_id']) expect(payload[claim]).toMatch(UUID);
   });
 
-  it('mints a user access token with client_id, username, scope and version and no aud', async () => {
+  it('mints a password sign-in access token with client_id, username and scope, no aud and no version', async () => {
     const { payload } = await verify(issuer, await issuer.accessToken());
 
     expect(Object.keys(payload).sort()).toEqual(
       [
         'sub',
         'iss',
-        'version',
         'client_id',
         'origin_jti',
         'event_id',
@@ -154,9 +153,15 @@ describe('tokens', () => {
       token_use: 'access',
       username: issuer.user.username,
       scope: 'aws.cognito.signin.user.admin',
-      version: 2,
     });
     expect(payload.exp).toBe((payload.iat as number) + 3600);
+  });
+
+  it('adds version 2 and OAuth scopes to an access token from the OAuth endpoints', async () => {
+    const { payload } = await verify(issuer, await issuer.accessToken({ flow: 'oauth' }));
+
+    expect(payload).toMatchObject({ version: 2, scope: 'openid email', token_use: 'access' });
+    expect(payload).not.toHaveProperty('flow');
   });
 
   it('mints an M2M token whose sub is the client ID, with custom scopes and no user or session claims', async () => {

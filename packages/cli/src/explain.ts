@@ -26,6 +26,12 @@ export interface Expectations {
   readonly tokenUse: TokenUseOption;
   readonly groups: readonly string[] | undefined;
   readonly scopes: readonly string[] | undefined;
+  /** Step-up: accepted `acr` values, required `amr` methods, largest sign-in age in seconds. */
+  readonly acr?: readonly string[] | undefined;
+  readonly amr?: readonly string[] | undefined;
+  readonly maxAge?: number | undefined;
+  /** Resource servers an access token's `aud` must name one of. */
+  readonly audience?: readonly string[] | undefined;
   readonly clockToleranceSeconds: number;
 }
 
@@ -85,7 +91,12 @@ function issuer({ token, expected }: ExplainContext): string {
   return `issued by ${show(iss)}, expected ${accepted}`;
 }
 
-function client({ token, expected }: ExplainContext): string {
+function client(error: AuthError, { token, expected }: ExplainContext): string {
+  if (error.detail === 'aud names no accepted audience') {
+    const aud = claim(token.claims, 'aud');
+    const bound = aud === undefined ? 'has no aud (no resource binding)' : `is bound to ${show(aud)} (aud)`;
+    return `the access token ${bound}, expected ${or(expected.audience ?? [])}`;
+  }
   const field = claim(token.claims, 'token_use') === 'id' ? 'aud' : 'client_id';
   const actual = show(claim(token.claims, field));
   return `issued to client ${actual} (${field}), expected ${or(expected.clientIds ?? [])}`;
@@ -122,6 +133,31 @@ function scopes(error: AuthError, { token, expected }: ExplainContext): string {
   const value = claim(token.claims, 'scope');
   const held = typeof value === 'string' ? value.split(' ').filter((s) => s.length > 0) : [];
   return missing('scopes', held, error.requiredScopes ?? expected.scopes ?? []);
+}
+
+/** Why the sign-in behind the token is too weak or too old (RFC 9470 step-up). */
+function stepUp(error: AuthError, { token, expected, nowMs }: ExplainContext): string {
+  const again = ': sign in again to meet it';
+  switch (error.detail) {
+    case 'acr is missing':
+      return `the token has no acr claim, and this API requires acr ${or(expected.acr ?? error.acrValues ?? [])} (Cognito access tokens carry none)`;
+    case 'acr not accepted':
+      return `acr is ${show(claim(token.claims, 'acr'))}, this API accepts ${or(expected.acr ?? error.acrValues ?? [])}${again}`;
+    case 'amr is missing':
+      return `the token has no amr claim, and this API requires amr ${(expected.amr ?? []).join(', ')} (Cognito access tokens carry none)`;
+    case 'required amr missing': {
+      const value = claim(token.claims, 'amr');
+      return `${missing('amr', Array.isArray(value) ? value.map(String) : [], expected.amr ?? [])}${again}`;
+    }
+    case 'auth_time is missing':
+      return `the token has no auth_time, so its sign-in cannot be shown to be at most ${formatDuration(error.maxAge ?? 0)} old`;
+    case 'authentication is older than maxAge': {
+      const authTime = claim(token.claims, 'auth_time') as number;
+      return `signed in at ${isoDate(authTime) ?? show(authTime)} (auth_time), ${relativeTime(authTime, nowMs)}; this API accepts sign-ins at most ${formatDuration(error.maxAge ?? 0)} old${again}`;
+    }
+    default:
+      return error.detail === undefined ? error.description : `${error.description}: ${error.detail}`;
+  }
 }
 
 function toleranceNote(expected: Expectations): string {
@@ -187,7 +223,7 @@ export function explainRejection(error: AuthError, ctx: ExplainContext): string 
     case 'invalid_issuer':
       return issuer(ctx);
     case 'invalid_client':
-      return client(ctx);
+      return client(error, ctx);
     case 'invalid_token_use':
       return tokenUse(ctx);
     case 'invalid_claims':
@@ -196,6 +232,8 @@ export function explainRejection(error: AuthError, ctx: ExplainContext): string 
       return groups(ctx);
     case 'insufficient_scope':
       return scopes(error, ctx);
+    case 'insufficient_user_authentication':
+      return stepUp(error, ctx);
     case 'jwks_unavailable':
       return jwksUnavailable(error, ctx);
     default:

@@ -38,8 +38,9 @@ Exit codes
 const VERIFY = `Usage: cognito-gate verify <token> --user-pool-id <id> (--client-id <id> | --any-client) [options]
 
 Verifies the token exactly as an API using @cognito-gate/core would: signature against the pool's
-JWKS, issuer, expiry, token_use and client, then the required groups and scopes. Prints VALID, or
-REJECTED with the error code, the HTTP status an API would answer, why, and the decoded token.
+JWKS, issuer, expiry, token_use, client and audience, then the required groups, scopes and step-up
+(acr, amr, sign-in age). Prints VALID, or REJECTED with the error code, the HTTP status an API
+would answer, why, and the decoded token.
 
 Options
   --user-pool-id <id>     the user pool, e.g. us-east-1_Abc123 (comma-separate or repeat for several)
@@ -48,6 +49,10 @@ Options
   --token-use <use>       access (default), id or any
   --groups <a,b>          groups the token must all be in
   --scopes <a,b>          scopes the token must all have
+  --acr <a,b>             step-up: acr values accepted (the token's acr must be one of them)
+  --amr <a,b>             step-up: amr methods the token must all have (e.g. mfa)
+  --max-age <s>           step-up: largest accepted age of the sign-in (auth_time), in seconds
+  --audience <a,b>        resource servers an access token's aud must name one of (RFC 8707)
   --jwks-file <path>      verify offline with this JWKS file (or the output of 'mint --json')
   --jwks-uri <url>        fetch the JWKS here instead (https, or http on loopback: local emulators)
   --clock-tolerance <s>   leeway in seconds for exp, nbf and iat (default 0)

@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import {
   type AuthError,
   type AuthRules,
+  type CompiledRules,
   ConfigurationError,
+  compileRules,
   createVerifier,
   isAuthError,
   jwksUriOf,
@@ -62,6 +64,10 @@ function parse(args: readonly string[]) {
         'jwks-uri': { type: 'string', multiple: true },
         groups: { type: 'string', multiple: true },
         scopes: { type: 'string', multiple: true },
+        acr: { type: 'string', multiple: true },
+        amr: { type: 'string', multiple: true },
+        'max-age': { type: 'string', multiple: true },
+        audience: { type: 'string', multiple: true },
         'clock-tolerance': { type: 'string', multiple: true },
         now: { type: 'string', multiple: true },
         json: { type: 'boolean' },
@@ -86,14 +92,36 @@ function expectationsOf(values: Values): Expectations {
   }
   const tokenUse = single(values['token-use'], 'token-use');
   const tolerance = single(values['clock-tolerance'], 'clock-tolerance');
+  const maxAge = single(values['max-age'], 'max-age');
   return {
     userPoolIds,
     clientIds: clientIds ?? null,
     tokenUse: tokenUse === undefined ? 'access' : oneOf(tokenUse, TOKEN_USES, 'token-use'),
     groups: list(values.groups, 'groups'),
     scopes: list(values.scopes, 'scopes'),
+    acr: list(values.acr, 'acr'),
+    amr: list(values.amr, 'amr'),
+    maxAge: maxAge === undefined ? undefined : seconds(maxAge, 'max-age'),
+    audience: list(values.audience, 'audience'),
     clockToleranceSeconds: tolerance === undefined ? 0 : seconds(tolerance, 'clock-tolerance'),
   };
+}
+
+/** The rules the flags ask for, compiled now so a bad value is a usage error, not a rejection. */
+function rulesFor(expected: Expectations): CompiledRules {
+  const rules: AuthRules = {
+    groups: expected.groups,
+    scopes: expected.scopes,
+    acr: expected.acr,
+    amr: expected.amr,
+    maxAge: expected.maxAge,
+  };
+  try {
+    return compileRules(rules);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new UsageError(error.message, 'verify');
+    throw error;
+  }
 }
 
 /** Which keys to use, checked before reading stdin; the file is read later (see verifyCommand). */
@@ -113,6 +141,7 @@ function createFor(expected: Expectations, source: JwksSource, nowMs: number): V
       userPoolId: one(expected.userPoolIds) as string | readonly string[],
       clientId: expected.clientIds === null ? null : (one(expected.clientIds) as string | readonly string[]),
       tokenUse: expected.tokenUse,
+      ...(expected.audience === undefined ? {} : { audience: expected.audience }),
       clockToleranceSeconds: expected.clockToleranceSeconds,
       jwks: source.options,
       onEvent: source.onEvent,
@@ -156,6 +185,7 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
     return EXIT.ok;
   }
   const expected = expectationsOf(values);
+  const rules = rulesFor(expected);
   const nowOption = single(values.now, 'now');
   const nowMs = nowOption === undefined ? io.now() : instant(nowOption, 'now');
   const keys = jwksChoice(values);
@@ -165,7 +195,6 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
   const source = keys.file !== undefined ? fileSource(keys.file, io) : remoteSource(keys.uri, io);
   const verifier = createFor(expected, source, nowMs);
   const inspected = inspectToken(token);
-  const rules: AuthRules = { groups: expected.groups, scopes: expected.scopes };
 
   let auth: VerifiedToken | undefined;
   let error: AuthError | undefined;

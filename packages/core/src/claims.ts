@@ -86,12 +86,18 @@ function isStringList(value: unknown): boolean {
   return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string');
 }
 
+/** True when an access token's `aud` (already type-checked) names one of `audiences`. */
+function boundTo(aud: unknown, audiences: ReadonlySet<string>): boolean {
+  if (typeof aud === 'string') return audiences.has(aud);
+  return Array.isArray(aud) && aud.some((value) => audiences.has(value as string));
+}
+
 function clientOf(payload: JwtPayload, tokenUse: TokenUse): string {
   if (tokenUse === 'access') {
     const clientId = optionalString(payload, 'client_id');
     if (clientId === undefined) reject('invalid_claims', 'client_id is missing');
     // Cognito access tokens carry `aud` only with resource binding (RFC 8707): a string or a list of
-    // strings. It is not checked against anything yet, but its type is, like every claim's.
+    // strings. Its type is always checked, like every claim's; its value when `audience` is set.
     const aud = own(payload, 'aud');
     if (aud !== undefined && typeof aud !== 'string' && !isStringList(aud)) {
       reject('invalid_claims', 'aud is not a string or a list of strings');
@@ -115,6 +121,10 @@ export function checkCognitoClaims(payload: JwtPayload, entry: IssuerEntry): Omi
   const clientId = clientOf(payload, use);
   if (entry.clientIds !== null && !entry.clientIds.has(clientId))
     reject('invalid_client', 'client not accepted');
+  if (entry.accessAudiences !== undefined && !boundTo(own(payload, 'aud'), entry.accessAudiences)) {
+    // The same code as an ID token's `aud` mismatch: issued for someone else.
+    reject('invalid_client', 'aud names no accepted audience');
+  }
   const username = optionalString(payload, use === 'id' ? 'cognito:username' : 'username');
   optionalNumber(payload, 'auth_time');
   optionalString(payload, 'jti');

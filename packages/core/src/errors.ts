@@ -26,10 +26,18 @@ export type AuthErrorCode =
   | 'insufficient_scope'
   | 'insufficient_group'
   | 'forbidden'
+  | 'insufficient_user_authentication'
   | 'jwks_unavailable';
 
-/** The RFC 6750 `error` attribute a code maps to (none for `missing_token` and `jwks_unavailable`). */
-export type BearerErrorAttribute = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/**
+ * The `error` attribute a code maps to: RFC 6750's three, and RFC 9470's step-up challenge (none for
+ * `missing_token` and `jwks_unavailable`).
+ */
+export type BearerErrorAttribute =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'insufficient_user_authentication';
 
 interface CodeInfo {
   readonly status: 400 | 401 | 403 | 503;
@@ -67,6 +75,13 @@ export const AUTH_ERROR_CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = Objec
     bearer: 'insufficient_scope',
     description: 'Access to this resource is forbidden',
   },
+  // RFC 9470 §3: the token is fine, but the sign-in behind it is too weak or too old; the client
+  // should send the user to sign in again (with `acr_values` / `max_age`), not drop the token.
+  insufficient_user_authentication: {
+    status: 401,
+    bearer: 'insufficient_user_authentication',
+    description: 'A stronger or more recent authentication is required',
+  },
   jwks_unavailable: {
     status: 503,
     bearer: undefined,
@@ -81,6 +96,10 @@ export interface AuthErrorOptions {
   readonly requiredScopes?: readonly string[];
   /** Seconds a client should wait before retrying (503 only). */
   readonly retryAfterSeconds?: number;
+  /** Authentication context classes the resource accepts (RFC 9470 `acr_values`). */
+  readonly acrValues?: readonly string[];
+  /** Largest authentication age the resource accepts, in seconds (RFC 9470 `max_age`). */
+  readonly maxAge?: number;
   readonly cause?: unknown;
   /** The rejection wraps an internal failure (a bug), not a judgement on the token. */
   readonly unexpected?: boolean;
@@ -106,6 +125,10 @@ export class AuthError extends Error {
   readonly detail: string | undefined;
   readonly requiredScopes: readonly string[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** Step-up challenges only: the `acr_values` a new sign-in should satisfy. */
+  readonly acrValues: readonly string[] | undefined;
+  /** Step-up challenges only: the `max_age` (seconds) a new sign-in should satisfy. */
+  readonly maxAge: number | undefined;
   /**
    * True when the pipeline failed in a way it did not plan for (a TypeError from a bug, say) and
    * failed closed by rejecting the token; the original error is the `cause`. Log these: a token
@@ -124,6 +147,10 @@ export class AuthError extends Error {
     this.description = info.description;
     this.detail = options.detail;
     this.requiredScopes = options.requiredScopes;
+    // Step-up attributes belong to the step-up challenge only, like Retry-After to the 503.
+    const stepUp = code === 'insufficient_user_authentication';
+    this.acrValues = stepUp ? options.acrValues : undefined;
+    this.maxAge = stepUp ? options.maxAge : undefined;
     this.unexpected = options.unexpected === true;
     this.retryAfterSeconds =
       code === 'jwks_unavailable' ? (options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER) : undefined;

@@ -1,10 +1,13 @@
 /**
  * @cognito-gate/core: verify Amazon Cognito ID and access tokens, strictly and fast.
  */
+export type { OidcAlgorithm } from './algorithms.js';
 export { parseBearer } from './bearer.js';
+export { type CombineOptions, combineVerifiers } from './combine-verifiers.js';
 export { COOKIE_NAME, type CookieLookup, cookieToken, readCookie } from './cookie.js';
 export { readCustomToken } from './custom-token.js';
 export { type DecodedToken, decodeToken } from './decode.js';
+export { type EmulatorKind, type EmulatorPoolOptions, emulatorPool } from './emulators.js';
 export {
   AUTH_ERROR_CODES,
   AuthError,
@@ -18,6 +21,9 @@ export { type ImportedKey, importJwk, importJwks, type KeySet } from './jwk.js';
 export type { HydrateResult } from './jwks-cache.js';
 export type { JwksFailureCause, JwksFailureCauseKind } from './jwks-failure.js';
 export { type JwksFetchFunction, readCappedText } from './jwks-fetch.js';
+export { importOidcJwk, importOidcJwks } from './key-policy.js';
+export type { OidcVerifierOptions } from './oidc-options.js';
+export { createOidcVerifier } from './oidc-verifier.js';
 export {
   ConfigurationError,
   type JwksOptions,

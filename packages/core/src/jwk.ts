@@ -29,6 +29,18 @@ function bitLength(bytes: Buffer): number {
 /** Why a JWK fails the policy, or `undefined` when it passes (the modulus is then returned too). */
 function policyViolation(jwk: Record<string, unknown>): string | { modulus: Buffer; bits: number } {
   if (jwk.kty !== 'RSA') return 'kty is not RSA';
+  return usageViolation(jwk, (alg) => alg === ACCEPTED_ALG, 'alg is not RS256') ?? rsaViolation(jwk);
+}
+
+/**
+ * The members every signing key is judged on whatever its type: `use` sig, `key_ops` allowing
+ * verify, an `alg` the caller accepts (when present), and no private key material.
+ */
+export function usageViolation(
+  jwk: Record<string, unknown>,
+  acceptsAlg: (alg: unknown) => boolean,
+  algProblem: string,
+): string | undefined {
   if (jwk.use !== undefined && jwk.use !== 'sig') return 'use is not sig';
   if (jwk.key_ops !== undefined) {
     const ops = jwk.key_ops;
@@ -37,8 +49,13 @@ function policyViolation(jwk: Record<string, unknown>): string | { modulus: Buff
       return 'key_ops is not a list of distinct strings';
     if (!ops.includes('verify')) return 'key_ops does not allow verify';
   }
-  if (jwk.alg !== undefined && jwk.alg !== ACCEPTED_ALG) return 'alg is not RS256';
+  if (jwk.alg !== undefined && !acceptsAlg(jwk.alg)) return algProblem;
   for (const member of PRIVATE_MEMBERS) if (jwk[member] !== undefined) return 'contains private key material';
+  return undefined;
+}
+
+/** The RSA public key itself: e = 65537, a canonical odd modulus of 2048…8192 bits, no ROCA. */
+export function rsaViolation(jwk: Record<string, unknown>): string | { modulus: Buffer; bits: number } {
   if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') return 'n or e missing';
   if (jwk.e !== 'AQAB') return 'public exponent is not 65537';
   const modulus = decodeBase64url(jwk.n);
@@ -83,6 +100,14 @@ export type KeySet = ReadonlyMap<string, ImportedKey>;
  * Returns `undefined` when the document itself has the wrong shape.
  */
 export function importJwks(document: unknown): KeySet | undefined {
+  return importKeySet(document, importJwk);
+}
+
+/** `importJwks` under another key policy (the OIDC one, key-policy.ts). */
+export function importKeySet(
+  document: unknown,
+  importMember: (jwk: unknown) => ImportedKey | undefined,
+): KeySet | undefined {
   const members = Array.isArray(document)
     ? document
     : typeof document === 'object' &&
@@ -93,7 +118,7 @@ export function importJwks(document: unknown): KeySet | undefined {
   if (members === undefined) return undefined;
   const keys = new Map<string, ImportedKey>();
   for (const member of members) {
-    const imported = importJwk(member);
+    const imported = importMember(member);
     if (imported === undefined) continue;
     if (keys.has(imported.kid)) {
       keys.set(imported.kid, { kid: imported.kid, rejected: 'duplicate kid in the JWKS' });

@@ -35,6 +35,8 @@ export interface JwksCacheSettings {
   readonly onEvent?: ((event: JwksEvent) => void) | undefined;
   /** Called with kids that left a JWKS (the verified-token cache purges their tokens). */
   readonly onKeysRemoved?: ((kids: readonly string[]) => void) | undefined;
+  /** The key policy applied to fetched documents. Default `importJwks` (Cognito: RS256 only). */
+  readonly importKeys?: ((document: unknown) => KeySet | undefined) | undefined;
 }
 
 interface UriState {
@@ -242,7 +244,7 @@ export class JwksCache {
           signal: this.#closer.signal,
           now: this.#settings.now,
         });
-        const keys = importJwks(document);
+        const keys = (this.#settings.importKeys ?? importJwks)(document);
         if (keys === undefined) throw invalidJwks('JWKS document has no keys array');
         const usable = usableCount(keys);
         // An empty or all-invalid set is treated as a failure: it would otherwise wipe good keys.

@@ -6,8 +6,16 @@
 
 import { AuthError } from './errors.js';
 import type { JwksEvent } from './events.js';
+import { announceInsecureHttpHosts, parseInsecureHttpHosts } from './insecure-hosts.js';
 import type { JwksFetchFunction } from './jwks-fetch.js';
-import { globalIssuer, jwksUriOf, jwksUriProblem, poolRegion, regionalIssuer } from './pools.js';
+import {
+  globalIssuer,
+  issuerOverrideProblem,
+  jwksUriOf,
+  jwksUriProblem,
+  poolRegion,
+  regionalIssuer,
+} from './pools.js';
 import { DEFAULT_REVOCATION_TIMEOUT_MS } from './revocation.js';
 import type { TokenUse, VerifiedToken } from './types.js';
 
@@ -20,6 +28,13 @@ export interface PoolOptions {
   readonly tokenUse?: TokenUseOption;
   /** Override this pool's JWKS URL (both issuer forms then share it). */
   readonly jwksUri?: string;
+  /**
+   * Local emulators (cognito-local, LocalStack): the exact `iss` this pool's tokens carry, instead
+   * of the Cognito issuers derived from `userPoolId`. Only this string is accepted for the pool; it
+   * needs an explicit JWKS URL (`jwksUri` or `jwks.uri`), and `userPoolId` is then a free-form label
+   * (`local_AbC12345`). Every other check is unchanged. Default: the Cognito issuers.
+   */
+  readonly issuer?: string;
 }
 
 export interface JwksOptions {
@@ -58,10 +73,23 @@ export interface VerifierOptions {
   readonly clientId?: string | readonly string[] | null;
   /** Which tokens this API accepts. Default `'access'`. */
   readonly tokenUse?: TokenUseOption;
+  /**
+   * Resource binding (RFC 8707): the resource server(s) this API is. When set, an access token's
+   * `aud` (a string or a list) must name one of them, and a token without `aud` is refused
+   * (`invalid_client`). Needs `tokenUse: 'access'` (ID tokens carry no resource binding). Unset:
+   * `aud` on access tokens is only type-checked, as before.
+   */
+  readonly audience?: string | readonly string[];
   /** Leeway for `exp`, `nbf` and `iat`. Default 0. */
   readonly clockToleranceSeconds?: number;
   /** Accept the global issuer form of each pool as well as the regional one. Default true. */
   readonly acceptGlobalIssuer?: boolean;
+  /**
+   * Development hosts whose JWKS and issuer URLs may use plain http (`['localhost.localstack.cloud']`,
+   * a docker-compose service name, `'host.docker.internal'`). Loopback needs no entry. Refused when
+   * `NODE_ENV` is `production`; announced once per process with a console warning. Default none.
+   */
+  readonly insecureHttpHosts?: readonly string[];
   /** Longest token accepted, checked before decoding. Default 16384 characters. */
   readonly maxTokenLength?: number;
   readonly jwks?: JwksOptions;
@@ -96,6 +124,8 @@ export interface IssuerEntry {
   /** `null`: any client. */
   readonly clientIds: ReadonlySet<string> | null;
   readonly tokenUse: TokenUseOption;
+  /** Resource servers an access token's `aud` must name one of; absent: `aud` is not checked. */
+  readonly accessAudiences?: ReadonlySet<string> | undefined;
 }
 
 export interface ResolvedOptions {
@@ -111,8 +141,10 @@ const TOP_LEVEL = new Set([
   'userPoolId',
   'clientId',
   'tokenUse',
+  'audience',
   'clockToleranceSeconds',
   'acceptGlobalIssuer',
+  'insecureHttpHosts',
   'maxTokenLength',
   'jwks',
   'cache',
@@ -121,8 +153,8 @@ const TOP_LEVEL = new Set([
   'now',
   'onEvent',
 ]);
-const POOL_KEYS = new Set(['userPoolId', 'clientId', 'tokenUse', 'jwksUri']);
-const JWKS_KEYS = new Set([
+const POOL_KEYS = new Set(['userPoolId', 'clientId', 'tokenUse', 'jwksUri', 'issuer']);
+export const JWKS_KEYS = new Set([
   'uri',
   'keys',
   'ttlSeconds',
@@ -151,7 +183,7 @@ export function nonNegativeNumber(value: unknown, name: string, fallback: number
   return value;
 }
 
-function positiveTimeout(value: unknown): number {
+export function positiveTimeout(value: unknown): number {
   if (value === undefined) return DEFAULT_REVOCATION_TIMEOUT_MS;
   // setTimeout's range: a larger value would fire at once.
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2_147_483_647)
@@ -163,7 +195,7 @@ function positiveTimeout(value: unknown): number {
  * An injected clock whose every reading is checked: a clock answering NaN or a string would make
  * every time comparison false, so `exp` would never pass. A bad reading rejects the token instead.
  */
-function checkedClock(now: () => number): () => number {
+export function checkedClock(now: () => number): () => number {
   return function checkedNow() {
     const value = now();
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -196,6 +228,19 @@ function tokenUseOf(value: unknown, where: string): TokenUseOption {
   return value;
 }
 
+function audienceSet(value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    list.some((v) => typeof v !== 'string' || v.length === 0)
+  ) {
+    fail('audience must be a non-empty string or an array of them');
+  }
+  return new Set(list as string[]);
+}
+
 function poolList(options: VerifierOptions): PoolOptions[] {
   const raw = options.userPoolId;
   const list = Array.isArray(raw) ? raw : [raw];
@@ -215,34 +260,79 @@ function poolList(options: VerifierOptions): PoolOptions[] {
   });
 }
 
+function insecureHostsOf(value: unknown): ReadonlySet<string> {
+  const parsed = parseInsecureHttpHosts(value, process.env.NODE_ENV);
+  if ('problem' in parsed) fail(parsed.problem);
+  announceInsecureHttpHosts(parsed.hosts);
+  return parsed.hosts;
+}
+
+/**
+ * The `iss` values a pool is known by: the Cognito issuers derived from its id (regional, and the
+ * global form unless turned off), or exactly its `issuer` override, which needs an explicit JWKS URL.
+ */
+function issuerForms(
+  pool: PoolOptions,
+  where: string,
+  uriOverride: string | undefined,
+  acceptGlobal: boolean,
+  insecureHosts: ReadonlySet<string>,
+): string[] {
+  if (pool.issuer !== undefined) {
+    if (typeof pool.userPoolId !== 'string' || pool.userPoolId.length === 0) {
+      fail('userPoolId must be a non-empty string');
+    }
+    const problem = issuerOverrideProblem(pool.issuer, insecureHosts);
+    if (problem !== undefined) fail(`issuer of ${where} ${problem}`);
+    if (pool.jwksUri === undefined && uriOverride === undefined) {
+      fail(`${where} has an issuer override, so it needs an explicit JWKS URL (jwksUri or jwks.uri)`);
+    }
+    return [pool.issuer];
+  }
+  const region = typeof pool.userPoolId === 'string' ? poolRegion(pool.userPoolId) : undefined;
+  if (region === undefined) fail(`userPoolId must look like "us-east-1_AbC123" (got an invalid pool id)`);
+  const forms = [regionalIssuer(pool.userPoolId, region)];
+  if (acceptGlobal) forms.push(globalIssuer(pool.userPoolId, region));
+  return forms;
+}
+
 /** Validate options and build the issuer table the pipeline looks tokens up in. */
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createVerifier needs an options object');
   rejectUnknownKeys(options, TOP_LEVEL, 'verifier options');
   if (options.jwks !== undefined) rejectUnknownKeys(options.jwks, JWKS_KEYS, 'jwks options');
+  const insecureHosts = insecureHostsOf(options.insecureHttpHosts);
   const uriOverride = options.jwks?.uri;
   if (uriOverride !== undefined) {
-    const problem = jwksUriProblem(uriOverride);
+    const problem = jwksUriProblem(uriOverride, insecureHosts);
     if (problem !== undefined) fail(`jwks.uri ${problem}`);
   }
   const acceptGlobal = options.acceptGlobalIssuer ?? true;
+  const accessAudiences = audienceSet(options.audience);
   const issuers = new Map<string, IssuerEntry>();
   for (const pool of poolList(options)) {
     const where = `user pool ${String(pool.userPoolId)}`;
-    const region = typeof pool.userPoolId === 'string' ? poolRegion(pool.userPoolId) : undefined;
-    if (region === undefined) fail(`userPoolId must look like "us-east-1_AbC123" (got an invalid pool id)`);
+    const forms = issuerForms(pool, where, uriOverride, acceptGlobal, insecureHosts);
     if (pool.jwksUri !== undefined) {
-      const problem = jwksUriProblem(pool.jwksUri);
+      const problem = jwksUriProblem(pool.jwksUri, insecureHosts);
       if (problem !== undefined) fail(`jwksUri of ${where} ${problem}`);
     }
     const clientIds = clientSet(pool.clientId, where);
     const tokenUse = tokenUseOf(pool.tokenUse, where);
-    const forms = [regionalIssuer(pool.userPoolId, region)];
-    if (acceptGlobal) forms.push(globalIssuer(pool.userPoolId, region));
+    if (accessAudiences !== undefined && tokenUse !== 'access') {
+      fail(`audience binds access tokens: ${where} must use tokenUse 'access' (it accepts ${tokenUse})`);
+    }
     for (const issuer of forms) {
       if (issuers.has(issuer)) fail(`${where} is configured twice`);
       const jwksUri = pool.jwksUri ?? uriOverride ?? jwksUriOf(issuer);
-      issuers.set(issuer, { issuer, userPoolId: pool.userPoolId, jwksUri, clientIds, tokenUse });
+      issuers.set(issuer, {
+        issuer,
+        userPoolId: pool.userPoolId,
+        jwksUri,
+        clientIds,
+        tokenUse,
+        accessAudiences,
+      });
     }
   }
   if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function');

@@ -42,11 +42,17 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
+const NO_HOSTS: ReadonlySet<string> = new Set();
+
 /**
  * Why a JWKS URL is refused, or `undefined` when it is acceptable: https everywhere, plain http only
- * on loopback (local emulators and tests), and no credentials in the URL.
+ * on loopback (local emulators and tests) or on the development hosts the application named in
+ * `insecureHttpHosts`, and no credentials in the URL.
  */
-export function jwksUriProblem(uri: string): string | undefined {
+export function jwksUriProblem(
+  uri: string,
+  insecureHosts: ReadonlySet<string> = NO_HOSTS,
+): string | undefined {
   let url: URL;
   try {
     url = new URL(uri);
@@ -55,6 +61,29 @@ export function jwksUriProblem(uri: string): string | undefined {
   }
   if (url.username !== '' || url.password !== '') return 'must not contain credentials';
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
-  return 'must use https (plain http is allowed only for loopback hosts)';
+  if (url.protocol === 'http:' && (isLoopbackHost(url.hostname) || insecureHosts.has(url.hostname))) {
+    return undefined;
+  }
+  return insecureHosts.size === 0
+    ? 'must use https (plain http is allowed only for loopback hosts)'
+    : 'must use https (plain http is allowed only for loopback hosts and insecureHttpHosts)';
+}
+
+/**
+ * Why an `issuer` override is refused, or `undefined`: the same scheme and host rule as a JWKS URL
+ * (an emulator's issuer names the host that serves its keys), and nothing a token's `iss` could not
+ * equal exactly (query, fragment).
+ */
+export function issuerOverrideProblem(
+  issuer: unknown,
+  insecureHosts: ReadonlySet<string> = NO_HOSTS,
+): string | undefined {
+  if (typeof issuer !== 'string' || issuer.length === 0) return 'must be a non-empty string';
+  const problem = jwksUriProblem(issuer, insecureHosts);
+  if (problem !== undefined) return problem;
+  const url = new URL(issuer);
+  if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#')) {
+    return 'must not have a query or fragment';
+  }
+  return undefined;
 }

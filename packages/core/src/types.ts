@@ -57,6 +57,8 @@ export interface CognitoIdentity {
 export interface CognitoAccessTokenClaims extends CognitoCommonClaims {
   readonly token_use: 'access';
   readonly client_id: string;
+  /** Only with resource binding (RFC 8707): the resource server(s) the token is for. */
+  readonly aud?: string | readonly string[];
   /** Absent on machine-to-machine (client credentials) tokens. */
   readonly username?: string;
   readonly scope?: string;
@@ -88,7 +90,9 @@ export interface VerifiedToken<Claims extends JwtPayload = CognitoClaims> {
   readonly scopes: readonly string[];
   /** True for client-credentials access tokens (no user). */
   readonly isMachine: boolean;
+  /** The exact `iss` of the token: which configured issuer verified it (Cognito pool or other OIDC issuer). */
   readonly issuer: string;
+  /** The Cognito user pool id; `''` for tokens of other OIDC issuers (`createOidcVerifier`). */
   readonly userPoolId: string;
   readonly expiresAt: Date;
 }

@@ -17,9 +17,23 @@ const VERIFIED = Symbol.for('@cognito-gate/core.verified-token');
 // Defaults make it non-enumerable (no spread or Object.assign copies it), non-writable, non-configurable.
 const MARK: PropertyDescriptor = { value: true };
 
-/** Mark a freshly built, not yet frozen, result as ours. Internal to the verifier. */
-export function markVerified<T extends object>(token: T): T {
+/**
+ * Mark a freshly built, not yet frozen, result as ours, remembering the clock of the verifier that
+ * made it (non-enumerable too). Internal to the verifier.
+ */
+export function markVerified<T extends object>(token: T, now?: () => number): T {
+  if (now !== undefined) Object.defineProperty(token, CLOCK, { value: now });
   return Object.defineProperty(token, VERIFIED, MARK);
+}
+
+// The clock of the verifier that made a result, so rules checked later (an adapter's per-route
+// `maxAge`) measure time as that verifier does, injected clock included.
+const CLOCK = Symbol.for('@cognito-gate/core.verifier-clock');
+
+/** The clock of the verifier that produced `token`; `Date.now` for anything else. */
+export function clockOf(token: object): () => number {
+  const clock = Object.hasOwn(token, CLOCK) ? (token as { [CLOCK]?: unknown })[CLOCK] : undefined;
+  return typeof clock === 'function' ? (clock as () => number) : Date.now;
 }
 
 /**

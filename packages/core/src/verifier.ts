@@ -97,6 +97,11 @@ export interface Verifier {
   close(): void;
   /** The distinct JWKS URLs this verifier may fetch. */
   readonly jwksUris: readonly string[];
+  /**
+   * The exact `iss` values this verifier accepts. `combineVerifiers` routes tokens by it; a custom
+   * verifier without it cannot be combined.
+   */
+  readonly issuers?: readonly string[];
   /** Tokens currently held by the verified-token cache (for metrics). */
   readonly cachedTokens: number;
 }
@@ -107,25 +112,29 @@ function freezeToken(
   entry: IssuerEntry,
   checked: ReturnType<typeof checkCognitoClaims>,
   exp: number,
+  now: () => number,
 ): VerifiedToken {
   const isMachine =
     checked.tokenUse === 'access' && checked.username === undefined && checked.sub === checked.clientId;
   return Object.freeze(
-    markVerified({
-      token,
-      header: decoded.header,
-      claims: freezeJson(decoded.payload) as CognitoClaims,
-      sub: checked.sub,
-      tokenUse: checked.tokenUse,
-      clientId: checked.clientId,
-      username: checked.username,
-      groups: checked.groups,
-      scopes: checked.scopes,
-      isMachine,
-      issuer: entry.issuer,
-      userPoolId: entry.userPoolId,
-      expiresAt: Object.freeze(new ImmutableDate(exp * 1000)),
-    }),
+    markVerified(
+      {
+        token,
+        header: decoded.header,
+        claims: freezeJson(decoded.payload) as CognitoClaims,
+        sub: checked.sub,
+        tokenUse: checked.tokenUse,
+        clientId: checked.clientId,
+        username: checked.username,
+        groups: checked.groups,
+        scopes: checked.scopes,
+        isMachine,
+        issuer: entry.issuer,
+        userPoolId: entry.userPoolId,
+        expiresAt: Object.freeze(new ImmutableDate(exp * 1000)),
+      },
+      now,
+    ),
   );
 }
 
@@ -135,6 +144,7 @@ class CognitoVerifier implements Verifier {
   readonly #cache: VerifiedTokenCache | undefined;
   readonly #hasShippedKeys: boolean;
   readonly jwksUris: readonly string[];
+  readonly issuers: readonly string[];
 
   constructor(options: VerifierOptions) {
     this.#options = resolveOptions(options);
@@ -165,6 +175,7 @@ class CognitoVerifier implements Verifier {
       onKeysRemoved: (kids) => this.#cache?.purgeKids(kids),
     });
     this.jwksUris = Object.freeze([...new Set([...this.#options.issuers.values()].map((e) => e.jwksUri))]);
+    this.issuers = Object.freeze([...this.#options.issuers.keys()]);
   }
 
   // verify() is not an `async` function on purpose: a cached or preloaded-key verification
@@ -304,7 +315,7 @@ class CognitoVerifier implements Verifier {
     }
     const exp = checkTimes(decoded.payload, this.#options.now() / 1000, this.#options.clockTolerance);
     const checked = checkCognitoClaims(decoded.payload, entry);
-    const verified = freezeToken(token, decoded, entry, checked, exp);
+    const verified = freezeToken(token, decoded, entry, checked, exp, this.#options.now);
     this.#cache?.set(token, { token: verified, expiresAtMs: exp * 1000, jwksUri: entry.jwksUri, key });
     return verified;
   }
@@ -315,17 +326,17 @@ class CognitoVerifier implements Verifier {
  * failure still rejects the token (fail closed) but is marked `unexpected`, so tests and logs can
  * tell a bug from a verdict.
  */
-function toAuthError(error: unknown): AuthError {
+export function toAuthError(error: unknown): AuthError {
   return isAuthError(error)
     ? error
     : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error, unexpected: true });
 }
 
-function rejectAsAuthError(error: unknown): Promise<never> {
+export function rejectAsAuthError(error: unknown): Promise<never> {
   return Promise.reject(toAuthError(error));
 }
 
-function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undefined {
+export function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undefined {
   if (option === false) return undefined;
   if (option === undefined) return new VerifiedTokenCache(DEFAULT_CACHE_ENTRIES);
   if (typeof option !== 'object' || option === null) fail('cache must be { maxEntries } or false');
@@ -336,7 +347,7 @@ function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undef
 
 const CACHE_KEYS = new Set(['maxEntries']);
 
-function preferFetched(value: unknown): boolean {
+export function preferFetched(value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') fail('jwks.preferFetched must be a boolean');
   return value;

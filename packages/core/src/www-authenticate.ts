@@ -1,7 +1,7 @@
 /**
- * RFC 6750 §3 `WWW-Authenticate` rendering, shared by every adapter so Express, Fastify and Lambda
- * answer the same way. Attribute values are quoted-strings; we escape `\` and `"` and drop control
- * characters so a configured realm can never break the header.
+ * RFC 6750 §3 `WWW-Authenticate` rendering (with RFC 9470's step-up attributes), shared by every
+ * adapter so Express, Fastify and Lambda answer the same way. Attribute values are quoted-strings;
+ * we escape `\` and `"` and drop control characters so a configured realm can never break the header.
  */
 import type { AuthError } from './errors.js';
 
@@ -45,6 +45,8 @@ export function realmProblem(realm: unknown): string | undefined {
  * @example
  * wwwAuthenticate(new AuthError('expired'))
  * // 'Bearer realm="api", error="invalid_token", error_description="The token has expired"'
+ * wwwAuthenticate(new AuthError('insufficient_user_authentication', { maxAge: 300 }), { includeDescription: false })
+ * // 'Bearer realm="api", error="insufficient_user_authentication", max_age="300"'
  */
 export function wwwAuthenticate(error: AuthError, options: ChallengeOptions = {}): string | undefined {
   if (error.code === 'jwks_unavailable') return undefined;
@@ -58,6 +60,12 @@ export function wwwAuthenticate(error: AuthError, options: ChallengeOptions = {}
   if (error.requiredScopes !== undefined && error.requiredScopes.length > 0) {
     value += `, scope=${quoteHeaderValue(error.requiredScopes.join(' '))}`;
   }
+  // RFC 9470 §3: what a new sign-in must achieve. Quoted like the RFC's own examples
+  // (`acr_values="myACR"`, `max_age="5"`); acr values were checked to be printable ASCII at compile.
+  if (error.acrValues !== undefined && error.acrValues.length > 0) {
+    value += `, acr_values=${quoteHeaderValue(error.acrValues.join(' '))}`;
+  }
+  if (error.maxAge !== undefined) value += `, max_age=${quoteHeaderValue(String(error.maxAge))}`;
   return value;
 }
 

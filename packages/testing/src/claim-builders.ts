@@ -1,14 +1,17 @@
 /**
  * Builds the claim sets of Cognito tokens and applies overrides to them.
  *
- * Claims are built in the order Cognito writes them, so a decoded test token reads like a real one.
+ * Claims are built in an order seen in real Cognito tokens, so a decoded test token reads like one;
+ * Cognito's own order varies, so nothing should depend on it.
  * An override replaces a claim in place, adds a new one at the end, or (with the value `undefined`)
- * removes it: that is how a test makes a token without `exp` or with a foreign `iss`. Every token
- * gets fresh `jti`, `origin_jti` and `event_id` values, as if each came from a new sign-in.
+ * removes it: that is how a test makes a token without `exp` or with a foreign `iss`. A token minted
+ * alone gets fresh `jti`, `origin_jti` and `event_id` values, as if it came from a sign-in of its
+ * own; the tokens of one `signIn()` share a {@link SessionClaims}.
  */
 import { randomUUID } from 'node:crypto';
 import type {
   AccessTokenOverrides,
+  FlowMintOptions,
   IdTokenOverrides,
   IssuerForm,
   M2mTokenOverrides,
@@ -26,16 +29,42 @@ export interface MintContext {
   /** The issuer clock, in epoch seconds. */
   nowSeconds: number;
   lifetimeSeconds: number;
+  /** Set for the tokens of one sign-in: they share these values. */
+  session?: SessionClaims;
+}
+
+/** What the ID and access token of one sign-in (and its refreshes) have in common. */
+export interface SessionClaims {
+  originJti: string;
+  eventId: string;
+  authTime: number;
+  /** The ID token's `at_hash` (OAuth flows): the left half of SHA-256 of the access token. */
+  atHash?: string;
 }
 
 /** The scope Cognito puts in access tokens from `InitiateAuth`. */
 export const DEFAULT_USER_SCOPES: readonly string[] = ['aws.cognito.signin.user.admin'];
+/** Scopes of an access token from the OAuth endpoints when the app asked for no others. */
+export const DEFAULT_OAUTH_SCOPES: readonly string[] = ['openid', 'email'];
 /** A custom scope, the only kind an M2M token carries. */
 export const DEFAULT_M2M_SCOPES: readonly string[] = ['default-m2m-resource-server/read'];
 
-const OPTION_KEYS = new Set(['expiresIn', 'issuedAt', 'header', 'issuerForm', 'claims', 'groups', 'scopes']);
+const OPTION_KEYS = new Set([
+  'expiresIn',
+  'issuedAt',
+  'header',
+  'issuerForm',
+  'claims',
+  'groups',
+  'scopes',
+  'flow',
+]);
 
-type AnyOverrides = MintOptions & UserMintOptions & ScopedMintOptions & Record<string, unknown>;
+type AnyOverrides = MintOptions &
+  UserMintOptions &
+  ScopedMintOptions &
+  FlowMintOptions &
+  Record<string, unknown>;
 
 /** Builds an ID token's claims: `aud` and `cognito:username`, no `client_id`. */
 export function buildIdTokenClaims(
@@ -44,18 +73,20 @@ export function buildIdTokenClaims(
 ): Record<string, unknown> {
   const o = overrides as AnyOverrides;
   const t = times(ctx, o);
+  const session = ctx.session;
   return finish(
     {
+      ...(session?.atHash === undefined ? {} : { at_hash: session.atHash }),
       sub: ctx.user.sub,
       ...groupsClaim(o.groups),
       email_verified: true,
       iss: ctx.issuerFor(o.issuerForm),
       'cognito:username': ctx.user.username,
-      origin_jti: randomUUID(),
+      origin_jti: session?.originJti ?? randomUUID(),
       aud: ctx.clientId,
-      event_id: randomUUID(),
+      event_id: session?.eventId ?? randomUUID(),
       token_use: 'id',
-      auth_time: t.iat,
+      auth_time: session?.authTime ?? t.iat,
       exp: t.exp,
       iat: t.iat,
       jti: randomUUID(),
@@ -65,25 +96,30 @@ export function buildIdTokenClaims(
   );
 }
 
-/** Builds a user access token's claims: `client_id`, `username`, `scope`, `version`, no `aud`. */
+/**
+ * Builds a user access token's claims: `client_id`, `username`, `scope`, no `aud`. `version` only
+ * for `flow: 'oauth'` (hosted UI / managed login): password sign-ins (`InitiateAuth`) carry none.
+ */
 export function buildAccessTokenClaims(
   ctx: MintContext,
   overrides: AccessTokenOverrides = {},
 ): Record<string, unknown> {
   const o = overrides as AnyOverrides;
   const t = times(ctx, o);
+  const oauth = o.flow === 'oauth';
+  const session = ctx.session;
   return finish(
     {
       sub: ctx.user.sub,
       ...groupsClaim(o.groups),
       iss: ctx.issuerFor(o.issuerForm),
-      version: 2,
+      ...(oauth ? { version: 2 } : {}),
       client_id: ctx.clientId,
-      origin_jti: randomUUID(),
-      event_id: randomUUID(),
+      origin_jti: session?.originJti ?? randomUUID(),
+      event_id: session?.eventId ?? randomUUID(),
       token_use: 'access',
-      scope: (o.scopes ?? DEFAULT_USER_SCOPES).join(' '),
-      auth_time: t.iat,
+      scope: (o.scopes ?? (oauth ? DEFAULT_OAUTH_SCOPES : DEFAULT_USER_SCOPES)).join(' '),
+      auth_time: session?.authTime ?? t.iat,
       exp: t.exp,
       iat: t.iat,
       jti: randomUUID(),

@@ -67,7 +67,8 @@ export interface AccessTokenClaims extends CognitoTokenClaims {
   event_id: string;
   /** Space-separated scopes. */
   scope: string;
-  version: number;
+  /** Only on tokens from the OAuth endpoints (hosted UI / managed login), e.g. `2`. */
+  version?: number;
   'cognito:groups'?: string[];
   device_key?: string;
 }
@@ -116,9 +117,27 @@ export interface ScopedMintOptions {
   scopes?: string[];
 }
 
+/**
+ * How the user signed in: `'password'` (`InitiateAuth` / `AdminInitiateAuth`, the default) or
+ * `'oauth'` (the hosted UI / managed login and the token endpoint).
+ */
+export type SignInFlow = 'password' | 'oauth';
+
+/** Options for user access tokens: the sign-in flow decides `version` and the default scopes. */
+export interface FlowMintOptions {
+  /**
+   * `'password'` (default): no `version`, scope `aws.cognito.signin.user.admin`. `'oauth'`:
+   * `version: 2`, scopes `openid email` unless `scopes` says otherwise.
+   */
+  flow?: SignInFlow;
+}
+
 /** Overrides for {@link TestIssuer.idToken}. */
 export type IdTokenOverrides = UserMintOptions & ClaimOverrides<IdTokenClaims>;
 /** Overrides for {@link TestIssuer.accessToken}. */
-export type AccessTokenOverrides = UserMintOptions & ScopedMintOptions & ClaimOverrides<AccessTokenClaims>;
+export type AccessTokenOverrides = UserMintOptions &
+  ScopedMintOptions &
+  FlowMintOptions &
+  ClaimOverrides<AccessTokenClaims>;
 /** Overrides for {@link TestIssuer.m2mToken}. */
 export type M2mTokenOverrides = MintOptions & ScopedMintOptions & ClaimOverrides<M2mAccessTokenClaims>;

@@ -1,6 +1,6 @@
 /**
- * `@cognito-gate/testing`: a local issuer that looks exactly like an Amazon Cognito user pool to a
- * JWT verifier, a loopback JWKS server with fault injection, and raw signing for hostile tokens.
+ * `@cognito-gate/testing`: a local issuer shaped like an Amazon Cognito user pool (its tokens' headers,
+ * claim sets and JWKS), a loopback JWKS server with fault injection, and raw signing for hostile tokens.
  */
 export type {
   AccessTokenClaims,
@@ -8,6 +8,7 @@ export type {
   ClaimOverrides,
   CognitoIdentity,
   CognitoTokenClaims,
+  FlowMintOptions,
   IdTokenClaims,
   IdTokenOverrides,
   IssuerForm,
@@ -15,6 +16,7 @@ export type {
   M2mTokenOverrides,
   MintOptions,
   ScopedMintOptions,
+  SignInFlow,
   TestUser,
   UserMintOptions,
 } from './claims.js';
@@ -28,7 +30,10 @@ export type { PrivateKeyInput, Segment } from './sign.js';
 export { encodeSegments, signToken } from './sign.js';
 export type {
   ListenOptions,
+  RefreshOptions,
   RotateKeysOptions,
+  SignInOptions,
+  SignInSession,
   SignOptions,
   TestIssuer,
   TestIssuerOptions,

@@ -1,18 +1,19 @@
 /**
- * A local issuer that looks exactly like an Amazon Cognito user pool to a JWT verifier.
+ * A local issuer shaped like an Amazon Cognito user pool, as a JWT verifier sees one.
  *
  * It holds two RSA keys as a user pool does (one signs ID tokens, the other access tokens), mints
- * tokens whose headers and claim sets match Cognito's, publishes its JWKS as a document or over a
+ * tokens with Cognito's header and claim sets (one sign-in's tokens share their session claims), publishes its JWKS as a document or over a
  * loopback server, and rotates keys the way Cognito does: new keys first, previous keys kept until
  * dropped. It depends on no test runner, so it works under vitest, jest and `node:test` alike.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   applyOverrides,
   buildAccessTokenClaims,
   buildIdTokenClaims,
   buildM2mTokenClaims,
   type MintContext,
+  type SessionClaims,
 } from './claim-builders.js';
 import type {
   AccessTokenOverrides,
@@ -27,14 +28,17 @@ import { generateSigningKey, type Jwk, type JwksDocument, type SigningKey } from
 import { type Segment, signToken } from './sign.js';
 import type {
   ListenOptions,
+  RefreshOptions,
   RotateKeysOptions,
+  SignInOptions,
+  SignInSession,
   SignOptions,
   TestIssuer,
   TestIssuerOptions,
 } from './test-issuer.js';
 
 /**
- * Creates a local issuer that a JWT verifier cannot tell from a Cognito user pool.
+ * Creates a local issuer shaped like a Cognito user pool.
  *
  * @example
  * ```ts
@@ -57,6 +61,10 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const region = options.region ?? regionOf(userPoolId);
   const [idKey, accessKey] = await Promise.all([generateSigningKey(), generateSigningKey()]);
   return new CognitoTestIssuer(options, userPoolId, region, idKey, accessKey);
+}
+
+function leftHalfSha256(token: string): string {
+  return createHash('sha256').update(token, 'ascii').digest().subarray(0, 16).toString('base64url');
 }
 
 function regionOf(userPoolId: string): string {
@@ -139,6 +147,55 @@ class CognitoTestIssuer implements TestIssuer {
 
   accessToken(overrides: AccessTokenOverrides = {}): Promise<string> {
     return this.#mint(this.#accessKey, buildAccessTokenClaims(this.#context(), overrides), overrides);
+  }
+
+  signIn(options: SignInOptions = {}): Promise<SignInSession> {
+    const authTime = options.issuedAt ?? Math.floor(this.#now() / 1000);
+    return this.#session(options, { originJti: randomUUID(), eventId: randomUUID(), authTime }, authTime);
+  }
+
+  async #session(options: SignInOptions, session: SessionClaims, issuedAt: number): Promise<SignInSession> {
+    const { flow = 'password', groups, scopes, expiresIn, issuerForm } = options;
+    const shared = { groups, expiresIn, issuedAt, issuerForm };
+    const accessToken = await this.#mint(
+      this.#accessKey,
+      buildAccessTokenClaims({ ...this.#context(), session }, {
+        ...shared,
+        flow,
+        scopes,
+        ...options.access,
+      } as AccessTokenOverrides),
+      { ...options.access },
+    );
+    // Tokens from the OAuth endpoints bind the ID token to its access token (OIDC Core 3.1.3.6).
+    const atHash = flow === 'oauth' ? leftHalfSha256(accessToken) : undefined;
+    const idToken = await this.#mint(
+      this.#idKey,
+      buildIdTokenClaims({ ...this.#context(), session: { ...session, atHash } }, {
+        ...shared,
+        ...options.id,
+      } as IdTokenOverrides),
+      { ...options.id },
+    );
+    return Object.freeze({
+      idToken,
+      accessToken,
+      originJti: session.originJti,
+      eventId: session.eventId,
+      authTime: session.authTime,
+      refresh: (refresh: RefreshOptions = {}) =>
+        this.#session(
+          {
+            ...options,
+            groups: refresh.groups ?? groups,
+            expiresIn: refresh.expiresIn ?? expiresIn,
+            id: refresh.id ?? options.id,
+            access: refresh.access ?? options.access,
+          },
+          { ...session, eventId: refresh.keepEventId === true ? session.eventId : randomUUID() },
+          refresh.issuedAt ?? Math.floor(this.#now() / 1000),
+        ),
+    });
   }
 
   m2mToken(overrides: M2mTokenOverrides = {}): Promise<string> {

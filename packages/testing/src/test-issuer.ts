@@ -7,6 +7,7 @@ import type {
   IdTokenOverrides,
   IssuerForm,
   M2mTokenOverrides,
+  SignInFlow,
   TestUser,
 } from './claims.js';
 import type { JwksServer } from './jwks-server.js';
@@ -29,6 +30,60 @@ export interface TestIssuerOptions {
   tokenLifetimeSeconds?: number;
   /** The user of ID and access tokens; a random `sub`, `testuser`, `testuser@example.com` by default. */
   user?: Partial<TestUser>;
+}
+
+/** Options for {@link TestIssuer.signIn}. */
+export interface SignInOptions {
+  /**
+   * `'password'` (default, `InitiateAuth`): the access token has no `version` and the scope
+   * `aws.cognito.signin.user.admin`. `'oauth'` (hosted UI / managed login): `version: 2` on the access
+   * token, scopes `openid email` by default, and an `at_hash` in the ID token.
+   */
+  flow?: SignInFlow;
+  /** `cognito:groups` of both tokens. */
+  groups?: string[];
+  /** Scopes of the access token. */
+  scopes?: string[];
+  /** The sign-in time (`auth_time`, and `iat` of the first tokens), epoch seconds; the issuer's clock by default. */
+  issuedAt?: number;
+  /** Lifetime of both tokens; the issuer's `tokenLifetimeSeconds` by default. */
+  expiresIn?: number;
+  issuerForm?: IssuerForm;
+  /** Claim overrides for the ID token only (applied as in {@link TestIssuer.idToken}). */
+  id?: IdTokenOverrides;
+  /** Claim overrides for the access token only (applied as in {@link TestIssuer.accessToken}). */
+  access?: AccessTokenOverrides;
+}
+
+/** Options for {@link SignInSession.refresh}. */
+export interface RefreshOptions {
+  /** `iat` of the new tokens, epoch seconds; the issuer's clock by default. */
+  issuedAt?: number;
+  expiresIn?: number;
+  /** Group membership at refresh time (Cognito re-reads it); the sign-in's groups by default. */
+  groups?: string[];
+  /**
+   * Keep the sign-in's `event_id`. By default a refresh gets a new `event_id`, shared by its ID and
+   * access token, as cognito-local does: the spec does not say what real Cognito does here, so code
+   * that needs a stable session key should use `origin_jti`, which a refresh keeps.
+   */
+  keepEventId?: boolean;
+  id?: IdTokenOverrides;
+  access?: AccessTokenOverrides;
+}
+
+/** The tokens of one sign-in (or of a refresh of it). */
+export interface SignInSession {
+  readonly idToken: string;
+  readonly accessToken: string;
+  /** Shared by both tokens and by every refresh of this sign-in. */
+  readonly originJti: string;
+  /** Shared by both tokens of this sign-in (or refresh). */
+  readonly eventId: string;
+  /** The sign-in time (epoch seconds): `auth_time` of both tokens, kept by refreshes. */
+  readonly authTime: number;
+  /** New tokens from the refresh token: same `origin_jti` and `auth_time`, new `jti` and `iat`. */
+  refresh(options?: RefreshOptions): Promise<SignInSession>;
 }
 
 /** Options for {@link TestIssuer.sign}. */
@@ -68,7 +123,8 @@ export interface TestIssuer {
   /** The loopback JWKS URL. Throws before {@link TestIssuer.listen}. */
   readonly jwksUri: string;
   /**
-   * Mints a user's ID token: `aud`, `cognito:username`, `email`; no `client_id`.
+   * Mints a user's ID token: `aud`, `cognito:username`, `email`; no `client_id`. It has its own
+   * `origin_jti` and `event_id` (see {@link TestIssuer.signIn}).
    *
    * @example
    * ```ts
@@ -77,8 +133,10 @@ export interface TestIssuer {
    */
   idToken(overrides?: IdTokenOverrides): Promise<string>;
   /**
-   * Mints a user's access token: `client_id`, `username`, `scope`, `version`; no `aud`. Any claim can
-   * be overridden; `undefined` removes it.
+   * Mints a user's access token as from a password sign-in: `client_id`, `username`, `scope`; no
+   * `aud`, and no `version` unless `flow: 'oauth'`. It has its own `origin_jti` and `event_id`: use
+   * {@link TestIssuer.signIn} for an ID and access token of one sign-in. Any claim can be overridden;
+   * `undefined` removes it.
    *
    * @example
    * ```ts
@@ -89,6 +147,18 @@ export interface TestIssuer {
    * ```
    */
   accessToken(overrides?: AccessTokenOverrides): Promise<string>;
+  /**
+   * Signs a user in: an ID and an access token that share `origin_jti`, `event_id` and `auth_time`,
+   * as one Cognito sign-in returns them, and a `refresh()` for later tokens of the same session.
+   *
+   * @example
+   * ```ts
+   * const session = await issuer.signIn({ groups: ['admin'] });
+   * const later = await session.refresh(); // same origin_jti and auth_time, new jti and iat
+   * const hostedUi = await issuer.signIn({ flow: 'oauth', scopes: ['openid', 'orders/read'] });
+   * ```
+   */
+  signIn(options?: SignInOptions): Promise<SignInSession>;
   /**
    * Mints a client-credentials access token: `sub` is the client ID, custom scopes, no user claims.
    *
