@@ -23,6 +23,7 @@ describe('readCookie', () => {
     expect(readCookie('token="abc', 'token')).toEqual({ found: true, value: '"abc' });
     // A lone quote is both the first and the last character, but not a pair.
     expect(readCookie('token="', 'token')).toEqual({ found: true, value: '"' });
+    expect(readCookie('token=abc"', 'token')).toEqual({ found: true, value: 'abc"' });
   });
 
   it('percent-decodes valid encoding and keeps invalid encoding as it is', () => {

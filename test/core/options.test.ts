@@ -9,6 +9,7 @@ function message(options: unknown): string {
     createVerifier(options as VerifierOptions);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).name).toBe('ConfigurationError');
     return (error as Error).message;
   }
   return 'created';
@@ -215,5 +216,54 @@ describe('option edge values', () => {
       jwks: { uri: 'https://shared.example/jwks.json' },
     });
     expect(v.jwksUris).toEqual(['https://pool.example/jwks.json', 'https://shared.example/jwks.json']);
+  });
+});
+
+describe('every documented option is known', () => {
+  it('accepts each top-level, pool and jwks option by name', () => {
+    expect(
+      message({
+        userPoolId: [
+          { userPoolId: 'us-east-1_A', clientId: ['a', 'b'], tokenUse: 'id', jwksUri: 'https://k.example/j' },
+        ],
+        clientId: null,
+        tokenUse: 'any',
+        clockToleranceSeconds: 1,
+        acceptGlobalIssuer: false,
+        maxTokenLength: 100,
+        jwks: {
+          uri: 'https://k.example/j',
+          keys: { keys: [] },
+          preferFetched: true,
+          ttlSeconds: 1,
+          maxStaleSeconds: 1,
+          timeoutMs: 1,
+          maxBytes: 1,
+          cooldownSeconds: 1,
+          fetch: false,
+        },
+        cache: { maxEntries: 5 },
+        isRevoked: () => false,
+        revocationTimeoutMs: 10,
+        now: () => 0,
+        onEvent: () => {},
+      }),
+    ).toBe('created');
+    for (const tokenUse of ['access', 'id', 'any']) expect(message({ ...base, tokenUse })).toBe('created');
+  });
+
+  it('names where an unknown option or a bad value was found', () => {
+    expect(message({ ...base, clientID: 'x' })).toMatch(/unknown option clientID in verifier options/);
+    expect(message({ userPoolId: [{ userPoolId: 'us-east-1_A', client: 'x' }], clientId: null })).toMatch(
+      /unknown option client in a userPoolId entry/,
+    );
+    expect(message({ ...base, maxTokenLength: -1 })).toMatch(/maxTokenLength must be a number >= 0/);
+    expect(message('us-east-1_Abc123')).toMatch(/createVerifier needs an options object/);
+  });
+
+  it('lists only the regional issuer when acceptGlobalIssuer is false', () => {
+    expect(createVerifier({ ...base, acceptGlobalIssuer: false }).jwksUris).toEqual([
+      'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc123/.well-known/jwks.json',
+    ]);
   });
 });

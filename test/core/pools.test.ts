@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, jwksUriProblem } from '../../packages/core/src/pools.js';
 
 describe('isLoopbackHost', () => {
-  it.each([['localhost'], ['[::1]'], ['127.0.0.1'], ['127.255.3.4']])('%s is loopback', (host) => {
-    expect(isLoopbackHost(host)).toBe(true);
-  });
+  it.each([['localhost'], ['[::1]'], ['127.0.0.1'], ['127.255.3.4'], ['127.0.10.100']])(
+    '%s is loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+    },
+  );
 
   // The URL parser hands over canonical hosts, but the check itself must not depend on that.
   it.each([['x127.0.0.1'], ['127.0.0.1.example'], ['127.0.0.1:80'], ['example'], [''], ['::1']])(

@@ -36,6 +36,8 @@ describe('compileRules input', () => {
     ['an empty group name in a list', { groups: ['admin', ''] }],
     ['an empty scope in allOf', { scopes: { allOf: [''] } }],
     ['anyOf that is not a list', { groups: { anyOf: 'admin' } }],
+    ['a null requirement', { groups: null }],
+    ['a numeric requirement', { scopes: 5 }],
     ['a claim rule that is undefined', { claims: { tier: undefined } }],
     ['a claim rule that is a symbol', { claims: { tier: Symbol('gold') } }],
     ['a claim rule that is a bigint', { claims: { level: 3n } }],
@@ -61,6 +63,10 @@ describe('compileRules input', () => {
       expect(Object.isFrozen(part)).toBe(true);
     }
     expect(compiled.groups).toEqual({ any: false, values: ['admin'] });
+    // Predicates are left as they are: only data is frozen.
+    const predicate = (value: unknown) => value === 'gold';
+    compileRules({ claims: { tier: predicate } });
+    expect(Object.isFrozen(predicate)).toBe(false);
     expect(compiled.scopes).toEqual({ any: true, values: ['orders/read'] });
     expect(compiled.tokenUse).toBeUndefined();
     expect(compileRules({ tokenUse: 'any' }).tokenUse).toBeUndefined();

@@ -312,6 +312,8 @@ describe('a clock that lies', () => {
     const t = token(accessClaims());
     const error = await v.verify(t).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
+    // A planned verdict (the token cannot be shown to be unexpired), not a wrapped internal error.
+    expect(error).toMatchObject({ code: 'expired', unexpected: false });
     expect(() => v.verifySync(t)).toThrow(AuthError);
   });
 });

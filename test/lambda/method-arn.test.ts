@@ -28,6 +28,7 @@ function referenceCut(text: string, budget: number): string {
 // One character of each UTF-8 length, at the edges of each range, and lone surrogates (3 bytes,
 // as Node encodes them).
 const CHARACTERS = [
+  '\u{10000}',
   'a',
   '\u007f',
   '\u0080',
@@ -127,13 +128,15 @@ describe('stage wildcards', () => {
 
 describe('policy resources within 512 bytes', () => {
   it.each(CHARACTERS)('counts %j in UTF-8 bytes, as API Gateway does', (char) => {
-    for (let length = 500; length <= 520; length++) {
-      const text = `${PREFIX}${char.repeat(520)}`.slice(0, length);
-      // Only complete code points: a slice may end inside a pair.
-      const whole =
-        text.at(-1)! >= '\ud800' && text.at(-1)! <= '\udbff' && char !== '\udc00' ? text.slice(0, -1) : text;
-      expect(resourceFits(whole), `${char} × ${length}`).toBe(bytes(whole) <= MAX_RESOURCE_BYTES);
+    let near = 0;
+    for (let count = 0; count < 600; count++) {
+      const text = `${PREFIX}${char.repeat(count)}`;
+      if (Math.abs(bytes(text) - MAX_RESOURCE_BYTES) > 8) continue;
+      near++;
+      expect(resourceFits(text), `${char} × ${count}`).toBe(bytes(text) <= MAX_RESOURCE_BYTES);
     }
+    // Both sides of the limit were tried.
+    expect(near).toBeGreaterThanOrEqual(2);
   });
 
   it('counts a lone high surrogate at the end as the 3 bytes Node writes for it', () => {
@@ -180,6 +183,13 @@ describe('policy resources within 512 bytes', () => {
     ['*/admin', '*'],
   ])('widens %s to the literal part before its first wildcard: %s', (route, resource) => {
     expect(routePrefixResource(parse(route))).toBe(`${PREFIX}${resource}`);
+  });
+
+  it('counts a lone high surrogate at the end of a route prefix as 3 bytes, not as a pair', () => {
+    // 508 bytes, then the lone surrogate: 511 bytes fit the budget before the final '*'.
+    const route = `GET/${'o'.repeat(508 - PREFIX.length - 4)}\ud83d`;
+    expect(bytes(`${PREFIX}${route}`)).toBe(511);
+    expect(routePrefixResource(parse(route))).toBe(`${PREFIX}${route}*`);
   });
 
   it('cuts a long route prefix to the size limit', () => {

@@ -52,7 +52,8 @@ function fail(message: string): never {
 
 /** The verbs a key guards: `GET` also guards `HEAD`, which backends answer with the GET handler. */
 export function verbsOf(method: string): readonly string[] {
-  if (method === 'ANY' || method === '*') return ['*'];
+  if (method === 'ANY') return ['*'];
+  // `*` falls through to [method], which is ['*'] as well.
   return method === 'GET' ? ['GET', 'HEAD'] : [method];
 }
 
