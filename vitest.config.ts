@@ -12,6 +12,10 @@ export default defineConfig({
       { find: /^@cognito-gate\/express$/, replacement: src('express') },
       { find: /^@cognito-gate\/fastify$/, replacement: src('fastify') },
       { find: /^@cognito-gate\/lambda$/, replacement: src('lambda') },
+      ...['redis', 'dynamodb', 'cognito'].map((entry) => ({
+        find: new RegExp(`^@cognito-gate/core/${entry}$`),
+        replacement: fileURLToPath(new URL(`./packages/core/src/${entry}.ts`, import.meta.url)),
+      })),
       {
         find: /^@cognito-gate\/lambda\/middy$/,
         replacement: fileURLToPath(new URL('./packages/lambda/src/middy.ts', import.meta.url)),

@@ -26,6 +26,7 @@ describe('AUTH_ERROR_CODES', () => {
     ['insufficient_group', 403, 'insufficient_scope', 'Insufficient group membership'],
     ['forbidden', 403, 'insufficient_scope', 'Access to this resource is forbidden'],
     ['jwks_unavailable', 503, undefined, 'Token keys are temporarily unavailable'],
+    ['revocation_unavailable', 503, undefined, 'Token revocation status is temporarily unavailable'],
   ] as const)('%s → %i, error=%s, "%s"', (code, status, bearer, description) => {
     expect(AUTH_ERROR_CODES[code]).toEqual({ status, bearer, description });
     const error = new AuthError(code);
@@ -57,8 +58,10 @@ describe('AuthError options', () => {
     expect(new AuthError('malformed_token', { unexpected: 1 as never }).unexpected).toBe(false);
   });
 
-  it('carries Retry-After on jwks_unavailable only, 5 s unless told otherwise', () => {
+  it('carries Retry-After on the 503s only, 5 s unless told otherwise', () => {
     expect(new AuthError('jwks_unavailable').retryAfterSeconds).toBe(5);
+    expect(new AuthError('revocation_unavailable').retryAfterSeconds).toBe(5);
+    expect(new AuthError('revocation_unavailable', { retryAfterSeconds: 9 }).retryAfterSeconds).toBe(9);
     expect(new AuthError('jwks_unavailable', { retryAfterSeconds: 0 }).retryAfterSeconds).toBe(0);
     expect(new AuthError('expired', { retryAfterSeconds: 7 }).retryAfterSeconds).toBeUndefined();
     expect(new AuthError('expired').headers).not.toHaveProperty('retry-after');

@@ -26,7 +26,7 @@ describe('AuthError', () => {
     const byStatus = (status: number) => codes.filter((c) => AUTH_ERROR_CODES[c].status === status).sort();
     expect(byStatus(400)).toEqual(['invalid_request']);
     expect(byStatus(403)).toEqual(['forbidden', 'insufficient_group', 'insufficient_scope']);
-    expect(byStatus(503)).toEqual(['jwks_unavailable']);
+    expect(byStatus(503)).toEqual(['jwks_unavailable', 'revocation_unavailable']);
     expect(byStatus(401)).toHaveLength(15);
   });
 });
@@ -61,6 +61,7 @@ describe('wwwAuthenticate', () => {
       ),
     ).toBe('Bearer realm="shop", error="insufficient_scope", scope="orders/read orders/write"');
     expect(wwwAuthenticate(new AuthError('jwks_unavailable'))).toBeUndefined();
+    expect(wwwAuthenticate(new AuthError('revocation_unavailable'))).toBeUndefined();
   });
 
   it('escapes quotes, backslashes and control characters in a realm', () => {
@@ -82,6 +83,7 @@ describe('wwwAuthenticate', () => {
       'www-authenticate': expect.stringContaining('invalid_token'),
     });
     expect(new AuthError('jwks_unavailable').headers['retry-after']).toBe('5');
+    expect(new AuthError('revocation_unavailable').headers).toEqual({ 'retry-after': '5' });
   });
 });
 

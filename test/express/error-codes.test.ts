@@ -1,4 +1,4 @@
-import { AUTH_ERROR_CODES, type AuthErrorCode, createVerifier } from '@cognito-gate/core';
+import { AUTH_ERROR_CODES, type AuthErrorCode, createDenyList, createVerifier } from '@cognito-gate/core';
 import { cognitoAuth, requireAuth } from '@cognito-gate/express';
 import type { TestIssuer } from '@cognito-gate/testing';
 import type { Express } from 'express';
@@ -93,6 +93,11 @@ const CASES: readonly Case[] = [
     path: '/outage/me',
     authorization: async (issuer) => bearer(await issuer.accessToken()),
   },
+  {
+    code: 'revocation_unavailable',
+    path: '/stale/me',
+    authorization: async (issuer) => bearer(await issuer.accessToken()),
+  },
 ];
 
 /** The challenge RFC 6750 prescribes for each status, spelled out rather than computed. */
@@ -138,12 +143,32 @@ describe.each(EXPRESS_VERSIONS)('error responses with $name', ({ createApp }) =>
       clientId: issuer.clientId,
       jwks: { fetch: () => Promise.reject(new Error('connect ECONNREFUSED')), cooldownSeconds: 3 },
     });
+    // A deny-list whose store never answered: past its staleness bound from the start.
+    const unreachable = createDenyList({
+      store: {
+        push: true,
+        load: () => Promise.reject(new Error('connect ECONNREFUSED')),
+        add: () => Promise.reject(new Error('connect ECONNREFUSED')),
+        subscribe: () => () => {},
+        close: () => Promise.resolve(),
+      },
+      refreshIntervalMs: 4000,
+    });
+    await unreachable.ready();
+    const stale = createVerifier({
+      userPoolId: issuer.userPoolId,
+      clientId: issuer.clientId,
+      jwks: { keys: issuer.jwks, fetch: false },
+      denyList: unreachable,
+    });
     app = createApp();
     app.use('/outage', cognitoAuth({ verifier: outage }));
+    app.use('/stale', cognitoAuth({ verifier: stale }));
     app.use(cognitoAuth({ verifier }));
     const ok = (_req: unknown, res: { json: (body: unknown) => void }) => res.json({ ok: true });
     app.get('/me', ok);
     app.get('/outage/me', ok);
+    app.get('/stale/me', ok);
     app.get('/orders', requireAuth({ scopes: 'orders/read' }), ok);
     app.get('/admin', requireAuth({ groups: 'admin' }), ok);
     app.get('/tenant', requireAuth({ claims: { 'custom:tenant': 'acme' } }), ok);
@@ -167,6 +192,7 @@ describe.each(EXPRESS_VERSIONS)('error responses with $name', ({ createApp }) =>
     expect(res.body).toEqual({ error: testCase.code, error_description: info.description });
     expect(res.headers['www-authenticate']).toBe(expectedChallenge(testCase.code));
     if (testCase.code === 'jwks_unavailable') expect(res.headers['retry-after']).toBe('3');
+    else if (testCase.code === 'revocation_unavailable') expect(res.headers['retry-after']).toBe('4');
     else expect(res.headers['retry-after']).toBeUndefined();
     const token = authorization?.split(' ')[1];
     if (token !== undefined && token.length > 0) {

@@ -29,6 +29,7 @@ const EXPECTED: Record<AuthErrorCode, { status: number; reason: string; bearer?:
     bearer: 'insufficient_user_authentication',
   },
   jwks_unavailable: { status: 503, reason: 'Service Unavailable' },
+  revocation_unavailable: { status: 503, reason: 'Service Unavailable' },
 };
 const CODES = Object.keys(EXPECTED) as AuthErrorCode[];
 const SECRET_DETAIL = 'detail-that-must-stay-in-logs';
@@ -40,7 +41,7 @@ function rejectingVerifier(): Verifier {
     throw new AuthError(code, {
       detail: SECRET_DETAIL,
       requiredScopes: code === 'insufficient_scope' ? ['orders/read', 'orders/write'] : undefined,
-      retryAfterSeconds: code === 'jwks_unavailable' ? 7 : undefined,
+      retryAfterSeconds: code.endsWith('_unavailable') ? 7 : undefined,
     });
   };
   return {
@@ -52,7 +53,7 @@ function rejectingVerifier(): Verifier {
         requiredScopes: String(value).endsWith('insufficient_scope')
           ? ['orders/read', 'orders/write']
           : undefined,
-        retryAfterSeconds: String(value).endsWith('jwks_unavailable') ? 7 : undefined,
+        retryAfterSeconds: String(value).endsWith('_unavailable') ? 7 : undefined,
       });
     },
     verifySync: () => {
@@ -67,7 +68,7 @@ function rejectingVerifier(): Verifier {
 
 function challenge(code: AuthErrorCode, realm = 'api'): string | undefined {
   const { bearer } = EXPECTED[code];
-  if (code === 'jwks_unavailable') return undefined;
+  if (EXPECTED[code].status === 503) return undefined;
   if (bearer === undefined) return `Bearer realm="${realm}"`;
   const scope = code === 'insufficient_scope' ? ', scope="orders/read orders/write"' : '';
   return `Bearer realm="${realm}", error="${bearer}", error_description="${AUTH_ERROR_CODES[code].description}"${scope}`;
@@ -96,7 +97,7 @@ describe('reply mode (default)', () => {
 
     expect(response.statusCode).toBe(EXPECTED[code].status);
     expect(response.headers['www-authenticate']).toBe(challenge(code));
-    expect(response.headers['retry-after']).toBe(code === 'jwks_unavailable' ? '7' : undefined);
+    expect(response.headers['retry-after']).toBe(EXPECTED[code].status === 503 ? '7' : undefined);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(response.json()).toEqual({
       statusCode: EXPECTED[code].status,
@@ -149,7 +150,7 @@ describe('throw mode', () => {
 
     expect(response.statusCode).toBe(EXPECTED[code].status);
     expect(response.headers['www-authenticate']).toBe(challenge(code));
-    expect(response.headers['retry-after']).toBe(code === 'jwks_unavailable' ? '7' : undefined);
+    expect(response.headers['retry-after']).toBe(EXPECTED[code].status === 503 ? '7' : undefined);
     expect(response.json()).toEqual(errorBody(new AuthError(code)));
     expect(response.body).not.toContain(SECRET_DETAIL);
   });

@@ -551,7 +551,7 @@ export function verdict(
 export function statusOf(code: string): number {
   if (code === 'invalid_request') return 400;
   if (code === 'insufficient_scope' || code === 'insufficient_group' || code === 'forbidden') return 403;
-  if (code === 'jwks_unavailable') return 503;
+  if (code === 'jwks_unavailable' || code === 'revocation_unavailable') return 503;
   return 401;
 }
 
@@ -586,7 +586,9 @@ export function rejectionProblem(
   if (status === 503) {
     if (challenge !== undefined) return '503 with a WWW-Authenticate challenge';
     if (!/^\d+$/.test(headers['retry-after'] ?? '')) return '503 without a numeric Retry-After';
-    return code === undefined || code === 'jwks_unavailable' ? undefined : `503 with code ${code}`;
+    return code === undefined || code === 'jwks_unavailable' || code === 'revocation_unavailable'
+      ? undefined
+      : `503 with code ${code}`;
   }
   if (challenge === undefined) return `${status} without WWW-Authenticate`;
   if (!challenge.startsWith('Bearer realm="api"')) return `challenge ${challenge}`;

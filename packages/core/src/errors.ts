@@ -27,11 +27,12 @@ export type AuthErrorCode =
   | 'insufficient_group'
   | 'forbidden'
   | 'insufficient_user_authentication'
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  | 'revocation_unavailable';
 
 /**
  * The `error` attribute a code maps to: RFC 6750's three, and RFC 9470's step-up challenge (none for
- * `missing_token` and `jwks_unavailable`).
+ * `missing_token` and the 503s).
  */
 export type BearerErrorAttribute =
   | 'invalid_request'
@@ -86,6 +87,13 @@ export const AUTH_ERROR_CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = Objec
     status: 503,
     bearer: undefined,
     description: 'Token keys are temporarily unavailable',
+  },
+  // A deny-list past its staleness bound (`whenStale: 'unavailable'`): the token may be fine, but
+  // whether it was revoked cannot be known now; clients should retry, not drop the token.
+  revocation_unavailable: {
+    status: 503,
+    bearer: undefined,
+    description: 'Token revocation status is temporarily unavailable',
   },
 });
 
@@ -153,7 +161,7 @@ export class AuthError extends Error {
     this.maxAge = stepUp ? options.maxAge : undefined;
     this.unexpected = options.unexpected === true;
     this.retryAfterSeconds =
-      code === 'jwks_unavailable' ? (options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER) : undefined;
+      info.status === 503 ? (options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER) : undefined;
   }
 
   /**

@@ -7,6 +7,14 @@ export { type CombineOptions, combineVerifiers } from './combine-verifiers.js';
 export { COOKIE_NAME, type CookieLookup, cookieToken, readCookie } from './cookie.js';
 export { readCustomToken } from './custom-token.js';
 export { type DecodedToken, decodeToken } from './decode.js';
+export {
+  createDenyList,
+  type DenyList,
+  type DenyListEvent,
+  type DenyListOptions,
+  type DenyListState,
+} from './deny-list.js';
+export type { DenyEntry, DenyListStore, DenyStoreListener, DenyStoreStatus } from './deny-list-store.js';
 export { type EmulatorKind, type EmulatorPoolOptions, emulatorPool } from './emulators.js';
 export {
   AUTH_ERROR_CODES,
@@ -22,6 +30,7 @@ export type { HydrateResult } from './jwks-cache.js';
 export type { JwksFailureCause, JwksFailureCauseKind } from './jwks-failure.js';
 export { type JwksFetchFunction, readCappedText } from './jwks-fetch.js';
 export { importOidcJwk, importOidcJwks } from './key-policy.js';
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type { OidcVerifierOptions } from './oidc-options.js';
 export { createOidcVerifier } from './oidc-verifier.js';
 export {

@@ -3,6 +3,7 @@
  * Checked once, at creation, with messages that name the option; unknown option names fail.
  */
 import { ALGORITHMS, isOidcAlgorithm, type OidcAlgorithm } from './algorithms.js';
+import type { DenyList } from './deny-list.js';
 import type { JwksEvent } from './events.js';
 import { fail, type JwksOptions, nonNegativeNumber, rejectUnknownKeys } from './options.js';
 import { jwksUriProblem } from './pools.js';
@@ -44,6 +45,8 @@ export interface OidcVerifierOptions {
   /** As in `createVerifier`: fails closed, run on every call. */
   readonly isRevoked?: (token: VerifiedToken) => unknown;
   readonly revocationTimeoutMs?: number;
+  /** As in `createVerifier`: a `createDenyList` list consulted on every call. */
+  readonly denyList?: DenyList;
   readonly now?: () => number;
   readonly onEvent?: (event: JwksEvent) => void;
 }
@@ -78,6 +81,7 @@ const TOP_LEVEL = new Set([
   'cache',
   'isRevoked',
   'revocationTimeoutMs',
+  'denyList',
   'now',
   'onEvent',
 ]);

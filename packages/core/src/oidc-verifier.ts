@@ -10,6 +10,7 @@ import type { OidcAlgorithm } from './algorithms.js';
 import { parseBearer } from './bearer.js';
 import { checkTimes } from './claims.js';
 import { type DecodedToken, decodeToken } from './decode.js';
+import { DENY_CHECK, type DenyCheck, denyCheckOf } from './deny-list.js';
 import { AuthError } from './errors.js';
 import { freezeJson, ImmutableDate } from './immutable.js';
 import type { ImportedKey, KeySet } from './jwk.js';
@@ -56,6 +57,7 @@ class OidcVerifier implements Verifier {
   readonly #maxTokenLength: number;
   readonly #isRevoked: OidcVerifierOptions['isRevoked'];
   readonly #revocationTimeoutMs: number;
+  readonly #denyList: DenyCheck | undefined;
   readonly #closer = new AbortController();
   readonly issuers: readonly string[];
 
@@ -75,6 +77,7 @@ class OidcVerifier implements Verifier {
     this.#maxTokenLength = nonNegativeNumber(options.maxTokenLength, 'maxTokenLength', 16 * 1024);
     this.#isRevoked = options.isRevoked;
     this.#revocationTimeoutMs = positiveTimeout(options.revocationTimeoutMs);
+    this.#denyList = denyCheckOf(options.denyList);
     const importKeys = (document: unknown): KeySet | undefined => importOidcJwks(document, entry.algorithms);
     let preloaded: KeySet | undefined;
     if (jwks.keys !== undefined) {
@@ -171,7 +174,7 @@ class OidcVerifier implements Verifier {
   ): VerifiedToken<C> {
     let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules);
+      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules, false);
     } catch (error) {
       throw toAuthError(error);
     }
@@ -202,6 +205,25 @@ class OidcVerifier implements Verifier {
   }
 
   #authorize<C extends JwtPayload>(
+    verified: VerifiedToken,
+    rules: AuthRules | CompiledRules | undefined,
+    mayWait = true,
+  ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
+    if (this.#denyList !== undefined) {
+      let waiting: Promise<void> | undefined;
+      try {
+        waiting = this.#denyList[DENY_CHECK](verified, mayWait);
+      } catch (error) {
+        throw toAuthError(error);
+      }
+      if (waiting !== undefined) {
+        return waiting.then(() => this.#rulesAndHook<C>(verified, rules), rejectAsAuthError);
+      }
+    }
+    return this.#rulesAndHook<C>(verified, rules);
+  }
+
+  #rulesAndHook<C extends JwtPayload>(
     verified: VerifiedToken,
     rules: AuthRules | CompiledRules | undefined,
   ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
@@ -292,6 +314,7 @@ class OidcVerifier implements Verifier {
           expiresAt: Object.freeze(new ImmutableDate(exp * 1000)),
         },
         this.#now,
+        this.#denyList !== undefined,
       ),
     );
     this.#cache?.set(token, { token: verified, expiresAtMs: exp * 1000, jwksUri, key });

@@ -4,6 +4,7 @@
  * option name fails loudly instead of silently weakening verification.
  */
 
+import type { DenyList } from './deny-list.js';
 import { AuthError } from './errors.js';
 import type { JwksEvent } from './events.js';
 import { announceInsecureHttpHosts, parseInsecureHttpHosts } from './insecure-hosts.js';
@@ -105,6 +106,13 @@ export interface VerifierOptions {
   readonly isRevoked?: (token: VerifiedToken) => unknown;
   /** Deadline for an asynchronous `isRevoked` answer; past it the token counts as revoked. Default 3000. */
   readonly revocationTimeoutMs?: number;
+  /**
+   * A fleet-wide deny-list (`createDenyList`), consulted on every call (cached or not) before the
+   * rules and `isRevoked`: a covered token is rejected with `revoked` (401). While its store is
+   * unreachable past its staleness bound, calls fail closed (`revocation_unavailable`, 503, or
+   * `revoked`, as the deny-list's `whenStale` says).
+   */
+  readonly denyList?: DenyList;
   /** Clock in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
   /** Operational events (JWKS fetches, refreshes, stale serving, kid misses). */
@@ -150,6 +158,7 @@ const TOP_LEVEL = new Set([
   'cache',
   'isRevoked',
   'revocationTimeoutMs',
+  'denyList',
   'now',
   'onEvent',
 ]);

@@ -21,9 +21,23 @@ const MARK: PropertyDescriptor = { value: true };
  * Mark a freshly built, not yet frozen, result as ours, remembering the clock of the verifier that
  * made it (non-enumerable too). Internal to the verifier.
  */
-export function markVerified<T extends object>(token: T, now?: () => number): T {
+export function markVerified<T extends object>(token: T, now?: () => number, denyMemo = false): T {
   if (now !== undefined) Object.defineProperty(token, CLOCK, { value: now });
+  if (denyMemo) Object.defineProperty(token, DENY_MEMO, { value: { list: undefined, version: -1 } });
   return Object.defineProperty(token, VERIFIED, MARK);
+}
+
+/**
+ * For verifiers with a deny-list: the list (and its version) a result was last found not denied
+ * by. A cached result is checked again only when the list gained an entry since, which keeps the
+ * per-request cost of a 10,000-entry list to two property reads. The slot is the one mutable part
+ * of a frozen result; it only ever saves a lookup, and entries are never removed before expiry.
+ */
+export const DENY_MEMO = Symbol.for('@cognito-gate/core.deny-memo');
+
+export interface DenyMemo {
+  list: object | undefined;
+  version: number;
 }
 
 // The clock of the verifier that made a result, so rules checked later (an adapter's per-route

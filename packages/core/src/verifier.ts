@@ -9,6 +9,7 @@ import { parseBearer } from './bearer.js';
 import { checkCognitoClaims, checkTimes } from './claims.js';
 import type { DecodedToken } from './decode.js';
 import { decodeToken } from './decode.js';
+import { DENY_CHECK, type DenyCheck, denyCheckOf } from './deny-list.js';
 import { AuthError, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
 import { freezeJson, ImmutableDate } from './immutable.js';
@@ -113,6 +114,7 @@ function freezeToken(
   checked: ReturnType<typeof checkCognitoClaims>,
   exp: number,
   now: () => number,
+  denyMemo: boolean,
 ): VerifiedToken {
   const isMachine =
     checked.tokenUse === 'access' && checked.username === undefined && checked.sub === checked.clientId;
@@ -134,6 +136,7 @@ function freezeToken(
         expiresAt: Object.freeze(new ImmutableDate(exp * 1000)),
       },
       now,
+      denyMemo,
     ),
   );
 }
@@ -143,11 +146,13 @@ class CognitoVerifier implements Verifier {
   readonly #jwks: JwksCache;
   readonly #cache: VerifiedTokenCache | undefined;
   readonly #hasShippedKeys: boolean;
+  readonly #denyList: DenyCheck | undefined;
   readonly jwksUris: readonly string[];
   readonly issuers: readonly string[];
 
   constructor(options: VerifierOptions) {
     this.#options = resolveOptions(options);
+    this.#denyList = denyCheckOf(options.denyList);
     const jwks = options.jwks ?? {};
     let preloaded: ReturnType<typeof importJwks>;
     if (jwks.keys !== undefined) {
@@ -223,7 +228,7 @@ class CognitoVerifier implements Verifier {
   verifySync<C extends JwtPayload>(token: string, rules?: AuthRules | CompiledRules): VerifiedToken<C> {
     let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules);
+      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules, false);
     } catch (error) {
       throw toAuthError(error);
     }
@@ -234,8 +239,30 @@ class CognitoVerifier implements Verifier {
     return result;
   }
 
-  /** Rules and the revocation hook: run on every call, cached or not. Synchronous when it can be. */
+  /**
+   * The deny-list, rules and the revocation hook: run on every call, cached or not. Synchronous
+   * when it can be; `mayWait` false (verifySync) never waits for a deny-list load.
+   */
   #authorize<C extends JwtPayload>(
+    verified: VerifiedToken,
+    rules: AuthRules | CompiledRules | undefined,
+    mayWait = true,
+  ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
+    if (this.#denyList !== undefined) {
+      let waiting: Promise<void> | undefined;
+      try {
+        waiting = this.#denyList[DENY_CHECK](verified, mayWait);
+      } catch (error) {
+        throw toAuthError(error);
+      }
+      if (waiting !== undefined) {
+        return waiting.then(() => this.#rulesAndHook<C>(verified, rules), rejectAsAuthError);
+      }
+    }
+    return this.#rulesAndHook<C>(verified, rules);
+  }
+
+  #rulesAndHook<C extends JwtPayload>(
     verified: VerifiedToken,
     rules: AuthRules | CompiledRules | undefined,
   ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
@@ -315,7 +342,15 @@ class CognitoVerifier implements Verifier {
     }
     const exp = checkTimes(decoded.payload, this.#options.now() / 1000, this.#options.clockTolerance);
     const checked = checkCognitoClaims(decoded.payload, entry);
-    const verified = freezeToken(token, decoded, entry, checked, exp, this.#options.now);
+    const verified = freezeToken(
+      token,
+      decoded,
+      entry,
+      checked,
+      exp,
+      this.#options.now,
+      this.#denyList !== undefined,
+    );
     this.#cache?.set(token, { token: verified, expiresAtMs: exp * 1000, jwksUri: entry.jwksUri, key });
     return verified;
   }

@@ -49,7 +49,7 @@ export function realmProblem(realm: unknown): string | undefined {
  * // 'Bearer realm="api", error="insufficient_user_authentication", max_age="300"'
  */
 export function wwwAuthenticate(error: AuthError, options: ChallengeOptions = {}): string | undefined {
-  if (error.code === 'jwks_unavailable') return undefined;
+  if (error.status === 503) return undefined;
   let value = `Bearer realm=${quoteHeaderValue(options.realm ?? 'api')}`;
   const attribute = error.bearerError;
   if (attribute === undefined) return value;

@@ -56,7 +56,7 @@ export interface BaseAuthorizerOptions<Event> {
 
 /**
  * The result of reading and verifying a token: the token (with the 403 it earns when the global
- * rules fail), or the AuthError that makes it a 401 or, for `jwks_unavailable`, an outage.
+ * rules fail), or the AuthError that makes it a 401 or, for a 503 (`jwks_unavailable`, `revocation_unavailable`), an outage.
  */
 export type Authentication =
   | { readonly auth: VerifiedToken; readonly forbidden: AuthError | undefined; readonly failure?: undefined }
@@ -185,7 +185,8 @@ export class AuthorizerCore<Event> {
    */
   rejection(error: unknown, principalId?: string): unknown {
     if (isAuthError(error)) {
-      if (error.code === 'jwks_unavailable') {
+      // Every 503 is an outage (no keys, or a deny-list past its staleness bound), never a 401.
+      if (error.status === 503) {
         this.report('unavailable', { code: error.code, error });
         return new AuthorizerUnavailableError(error);
       }

@@ -145,7 +145,7 @@ export function createHttpAuthorizer(options: HttpAuthorizerOptions): HttpAuthor
     }
     const { auth, forbidden, failure } = await core.authenticate(readEventToken, event);
     if (failure !== undefined) {
-      if (unauthenticated === 'deny' && failure.code !== 'jwks_unavailable')
+      if (unauthenticated === 'deny' && failure.status !== 503)
         return denyUnauthenticated(failure, simple, arn);
       throw core.rejection(failure);
     }
