@@ -1,5 +1,6 @@
 import { importJwk, importJwks } from '@cognito-gate/core';
 import { describe, expect, it } from 'vitest';
+import { withRocaResidue } from '../support/roca-primes.js';
 import { describeShared, readShared } from '../support/shared.js';
 import { makeKey } from '../support/signer.js';
 
@@ -107,48 +108,7 @@ describe('key policy limits', () => {
 
   it('refuses a modulus with the ROCA fingerprint, without needing the Wycheproof vectors', () => {
     // ≡ 65537 modulo every small prime of the fingerprint test, odd, 2048 bits.
-    const primes = [
-      3n,
-      5n,
-      7n,
-      11n,
-      13n,
-      17n,
-      19n,
-      23n,
-      29n,
-      31n,
-      37n,
-      41n,
-      43n,
-      47n,
-      53n,
-      59n,
-      61n,
-      67n,
-      71n,
-      73n,
-      79n,
-      83n,
-      89n,
-      97n,
-      101n,
-      103n,
-      107n,
-      109n,
-      113n,
-      127n,
-      131n,
-      137n,
-      139n,
-      149n,
-      151n,
-      157n,
-      163n,
-      167n,
-    ];
-    const m = primes.reduce((a, b) => a * b, 1n);
-    const n = m * ((1n << 2047n) / m + 2n) + 65537n;
+    const n = withRocaResidue(65537n);
     expect(verdict({ ...good.jwk, n: Buffer.from(n.toString(16), 'hex').toString('base64url') })).toBe(
       'modulus has the ROCA fingerprint',
     );

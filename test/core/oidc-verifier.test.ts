@@ -12,6 +12,7 @@ import {
   AUDIENCE,
   atClaims,
   makeOidcKey,
+  OIDC_ALGORITHMS,
   OIDC_CLIENT,
   OIDC_ISSUER,
   type OidcKey,
@@ -19,18 +20,7 @@ import {
 } from '../support/oidc-signer.js';
 import { b64, CLIENT_ID, NOW, POOL_ID } from '../support/signer.js';
 
-const ALL: OidcAlgorithm[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
+const ALL = OIDC_ALGORITHMS;
 const keys = Object.fromEntries(ALL.map((alg) => [alg, makeOidcKey(alg)])) as Record<OidcAlgorithm, OidcKey>;
 
 function verifier(overrides: Partial<OidcVerifierOptions> = {}, jwks: OidcKey[] = Object.values(keys)) {

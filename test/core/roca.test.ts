@@ -4,58 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasRocaFingerprint } from '../../packages/core/src/roca.js';
-
-const PRIMES = [
-  3n,
-  5n,
-  7n,
-  11n,
-  13n,
-  17n,
-  19n,
-  23n,
-  29n,
-  31n,
-  37n,
-  41n,
-  43n,
-  47n,
-  53n,
-  59n,
-  61n,
-  67n,
-  71n,
-  73n,
-  79n,
-  83n,
-  89n,
-  97n,
-  101n,
-  103n,
-  107n,
-  109n,
-  113n,
-  127n,
-  131n,
-  137n,
-  139n,
-  149n,
-  151n,
-  157n,
-  163n,
-  167n,
-];
-const M = PRIMES.reduce((a, b) => a * b, 1n);
+import {
+  ROCA_M as M,
+  ROCA_PRIMES as PRIMES,
+  withRocaResidue as withResidue,
+} from '../support/roca-primes.js';
 
 function bytes(n: bigint): Buffer {
   const hex = n.toString(16);
   return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
-}
-
-/** A 2048-bit number congruent to `residue` modulo M. */
-function withResidue(residue: bigint): bigint {
-  const k = (1n << 2047n) / M + 2n;
-  return M * k + residue;
 }
 
 describe('hasRocaFingerprint', () => {

@@ -15,22 +15,18 @@ import {
 } from '@cognito-gate/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUDIENCE, atClaims, makeOidcKey, type OidcKey, signOidc } from '../support/oidc-signer.js';
+import {
+  AUDIENCE,
+  atClaims,
+  makeOidcKey,
+  OIDC_ALGORITHMS,
+  type OidcKey,
+  signOidc,
+} from '../support/oidc-signer.js';
 import { propertyParameters } from '../support/property.js';
 import { NOW } from '../support/signer.js';
 
-const ALGS: OidcAlgorithm[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
+const ALGS = OIDC_ALGORITHMS;
 const ISSUERS = ['https://a.idp.example', 'https://b.idp.example/tenant', 'http://127.0.0.1:9000/realms/c'];
 /** One key per (issuer, algorithm); the kids collide across issuers on purpose. */
 const keys = ISSUERS.map(() =>

@@ -7,6 +7,20 @@ import { constants, generateKeyPairSync, type KeyObject, sign } from 'node:crypt
 import type { OidcAlgorithm } from '@cognito-gate/core';
 import { b64, NOW } from './signer.js';
 
+/** Every algorithm an OIDC issuer may be configured with, written out here rather than taken from core. */
+export const OIDC_ALGORITHMS: readonly OidcAlgorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
 export const OIDC_ISSUER = 'https://login.partner.example';
 export const AUDIENCE = 'https://api.example.com';
 export const OIDC_CLIENT = 'partner-client-1';
