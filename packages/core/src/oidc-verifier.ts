@@ -7,10 +7,11 @@
  * path: a Cognito verifier still accepts RS256 and RSA keys only.
  */
 import type { OidcAlgorithm } from './algorithms.js';
+import { type AuthorizeSettings, authorize } from './authorize.js';
 import { parseBearer } from './bearer.js';
 import { checkTimes } from './claims.js';
 import { type DecodedToken, decodeToken } from './decode.js';
-import { DENY_CHECK, type DenyCheck, denyCheckOf } from './deny-list.js';
+import { type DenyCheck, denyCheckOf } from './deny-list.js';
 import { AuthError } from './errors.js';
 import { freezeJson, ImmutableDate } from './immutable.js';
 import type { ImportedKey, KeySet } from './jwk.js';
@@ -28,8 +29,7 @@ import {
   positiveTimeout,
   rejectUnknownKeys,
 } from './options.js';
-import { checkRevocation } from './revocation.js';
-import { type AuthRules, type CompiledRules, checkRules, compileRules } from './rules.js';
+import type { AuthRules, CompiledRules } from './rules.js';
 import { verifyJws } from './signature.js';
 import type { VerifiedTokenCache } from './token-cache.js';
 import type { CognitoClaims, JwtPayload, VerifiedToken } from './types.js';
@@ -55,9 +55,8 @@ class OidcVerifier implements Verifier {
   readonly #now: () => number;
   readonly #clockTolerance: number;
   readonly #maxTokenLength: number;
-  readonly #isRevoked: OidcVerifierOptions['isRevoked'];
-  readonly #revocationTimeoutMs: number;
   readonly #denyList: DenyCheck | undefined;
+  readonly #authorization: AuthorizeSettings;
   readonly #closer = new AbortController();
   readonly issuers: readonly string[];
 
@@ -75,9 +74,12 @@ class OidcVerifier implements Verifier {
     this.#now = options.now === undefined ? Date.now : checkedClock(options.now);
     this.#clockTolerance = nonNegativeNumber(options.clockToleranceSeconds, 'clockToleranceSeconds', 0);
     this.#maxTokenLength = nonNegativeNumber(options.maxTokenLength, 'maxTokenLength', 16 * 1024);
-    this.#isRevoked = options.isRevoked;
-    this.#revocationTimeoutMs = positiveTimeout(options.revocationTimeoutMs);
     this.#denyList = denyCheckOf(options.denyList);
+    this.#authorization = {
+      denyList: this.#denyList,
+      isRevoked: options.isRevoked,
+      revocationTimeoutMs: positiveTimeout(options.revocationTimeoutMs),
+    };
     const importKeys = (document: unknown): KeySet | undefined => importOidcJwks(document, entry.algorithms);
     let preloaded: KeySet | undefined;
     if (jwks.keys !== undefined) {
@@ -146,13 +148,13 @@ class OidcVerifier implements Verifier {
     try {
       const result = this.#verifyToken(token);
       if (result instanceof Promise) {
-        return result.then((found) => this.#authorize<C>(found, rules), rejectAsAuthError);
+        return result.then((found) => authorize<C>(found, rules, this.#authorization), rejectAsAuthError);
       }
       verified = result;
     } catch (error) {
       throw toAuthError(error);
     }
-    return this.#authorize<C>(verified, rules);
+    return authorize<C>(verified, rules, this.#authorization);
   }
 
   verifyAuthorization<C extends JwtPayload = CognitoClaims>(
@@ -174,7 +176,12 @@ class OidcVerifier implements Verifier {
   ): VerifiedToken<C> {
     let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules, false);
+      result = authorize<C>(
+        this.#verifyToken(token, false) as VerifiedToken,
+        rules,
+        this.#authorization,
+        false,
+      );
     } catch (error) {
       throw toAuthError(error);
     }
@@ -202,40 +209,6 @@ class OidcVerifier implements Verifier {
     this.#closer.abort();
     this.#jwks.close();
     this.#cache?.clear();
-  }
-
-  #authorize<C extends JwtPayload>(
-    verified: VerifiedToken,
-    rules: AuthRules | CompiledRules | undefined,
-    mayWait = true,
-  ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
-    if (this.#denyList !== undefined) {
-      let waiting: Promise<void> | undefined;
-      try {
-        waiting = this.#denyList[DENY_CHECK](verified, mayWait);
-      } catch (error) {
-        throw toAuthError(error);
-      }
-      if (waiting !== undefined) {
-        return waiting.then(() => this.#rulesAndHook<C>(verified, rules), rejectAsAuthError);
-      }
-    }
-    return this.#rulesAndHook<C>(verified, rules);
-  }
-
-  #rulesAndHook<C extends JwtPayload>(
-    verified: VerifiedToken,
-    rules: AuthRules | CompiledRules | undefined,
-  ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
-    try {
-      if (rules !== undefined) checkRules(verified, compileRules(rules));
-    } catch (error) {
-      throw toAuthError(error);
-    }
-    const result = verified as unknown as VerifiedToken<C>;
-    if (this.#isRevoked === undefined) return result;
-    const pending = checkRevocation(this.#isRevoked, verified, this.#revocationTimeoutMs);
-    return pending === undefined ? result : pending.then(() => result, rejectAsAuthError);
   }
 
   /** The JWKS URL to look keys up under now, or undefined while discovery has no answer. */

@@ -5,12 +5,13 @@
  * and the keys, which is what lets a verified-token cache sit in front of it.
  */
 
+import { type AuthorizeSettings, authorize, rejectAsAuthError, toAuthError } from './authorize.js';
 import { parseBearer } from './bearer.js';
 import { checkCognitoClaims, checkTimes } from './claims.js';
 import type { DecodedToken } from './decode.js';
 import { decodeToken } from './decode.js';
-import { DENY_CHECK, type DenyCheck, denyCheckOf } from './deny-list.js';
-import { AuthError, isAuthError } from './errors.js';
+import { type DenyCheck, denyCheckOf } from './deny-list.js';
+import { AuthError } from './errors.js';
 import { checkHeader } from './header.js';
 import { freezeJson, ImmutableDate } from './immutable.js';
 import { type ImportedKey, importJwks } from './jwk.js';
@@ -24,8 +25,7 @@ import {
   resolveOptions,
   type VerifierOptions,
 } from './options.js';
-import { checkRevocation } from './revocation.js';
-import { type AuthRules, type CompiledRules, checkRules, compileRules } from './rules.js';
+import type { AuthRules, CompiledRules } from './rules.js';
 import { verifyRs256 } from './signature.js';
 import { DEFAULT_CACHE_ENTRIES, VerifiedTokenCache } from './token-cache.js';
 import type { CognitoClaims, JwtPayload, VerifiedToken } from './types.js';
@@ -147,12 +147,18 @@ class CognitoVerifier implements Verifier {
   readonly #cache: VerifiedTokenCache | undefined;
   readonly #hasShippedKeys: boolean;
   readonly #denyList: DenyCheck | undefined;
+  readonly #authorization: AuthorizeSettings;
   readonly jwksUris: readonly string[];
   readonly issuers: readonly string[];
 
   constructor(options: VerifierOptions) {
     this.#options = resolveOptions(options);
     this.#denyList = denyCheckOf(options.denyList);
+    this.#authorization = {
+      denyList: this.#denyList,
+      isRevoked: this.#options.isRevoked,
+      revocationTimeoutMs: this.#options.revocationTimeoutMs,
+    };
     const jwks = options.jwks ?? {};
     let preloaded: ReturnType<typeof importJwks>;
     if (jwks.keys !== undefined) {
@@ -203,13 +209,13 @@ class CognitoVerifier implements Verifier {
     try {
       const result = this.#verifyToken(token);
       if (result instanceof Promise) {
-        return result.then((found) => this.#authorize<C>(found, rules), rejectAsAuthError);
+        return result.then((found) => authorize<C>(found, rules, this.#authorization), rejectAsAuthError);
       }
       verified = result;
     } catch (error) {
       throw toAuthError(error);
     }
-    return this.#authorize<C>(verified, rules);
+    return authorize<C>(verified, rules, this.#authorization);
   }
 
   verifyAuthorization<C extends JwtPayload>(
@@ -228,7 +234,12 @@ class CognitoVerifier implements Verifier {
   verifySync<C extends JwtPayload>(token: string, rules?: AuthRules | CompiledRules): VerifiedToken<C> {
     let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      result = this.#authorize<C>(this.#verifyToken(token, false) as VerifiedToken, rules, false);
+      result = authorize<C>(
+        this.#verifyToken(token, false) as VerifiedToken,
+        rules,
+        this.#authorization,
+        false,
+      );
     } catch (error) {
       throw toAuthError(error);
     }
@@ -237,44 +248,6 @@ class CognitoVerifier implements Verifier {
       fail('verifySync() needs a synchronous isRevoked (it returned a promise or thenable); use verify()');
     }
     return result;
-  }
-
-  /**
-   * The deny-list, rules and the revocation hook: run on every call, cached or not. Synchronous
-   * when it can be; `mayWait` false (verifySync) never waits for a deny-list load.
-   */
-  #authorize<C extends JwtPayload>(
-    verified: VerifiedToken,
-    rules: AuthRules | CompiledRules | undefined,
-    mayWait = true,
-  ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
-    if (this.#denyList !== undefined) {
-      let waiting: Promise<void> | undefined;
-      try {
-        waiting = this.#denyList[DENY_CHECK](verified, mayWait);
-      } catch (error) {
-        throw toAuthError(error);
-      }
-      if (waiting !== undefined) {
-        return waiting.then(() => this.#rulesAndHook<C>(verified, rules), rejectAsAuthError);
-      }
-    }
-    return this.#rulesAndHook<C>(verified, rules);
-  }
-
-  #rulesAndHook<C extends JwtPayload>(
-    verified: VerifiedToken,
-    rules: AuthRules | CompiledRules | undefined,
-  ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
-    try {
-      if (rules !== undefined) checkRules(verified, compileRules(rules));
-    } catch (error) {
-      throw toAuthError(error);
-    }
-    const result = verified as unknown as VerifiedToken<C>;
-    if (this.#options.isRevoked === undefined) return result;
-    const pending = checkRevocation(this.#options.isRevoked, verified, this.#options.revocationTimeoutMs);
-    return pending === undefined ? result : pending.then(() => result, rejectAsAuthError);
   }
 
   async hydrate(): Promise<HydrateReport> {
@@ -356,20 +329,7 @@ class CognitoVerifier implements Verifier {
   }
 }
 
-/**
- * Every rejection leaves the verifier as an AuthError, whatever failed underneath. An internal
- * failure still rejects the token (fail closed) but is marked `unexpected`, so tests and logs can
- * tell a bug from a verdict.
- */
-export function toAuthError(error: unknown): AuthError {
-  return isAuthError(error)
-    ? error
-    : new AuthError('malformed_token', { detail: 'unexpected failure', cause: error, unexpected: true });
-}
-
-export function rejectAsAuthError(error: unknown): Promise<never> {
-  return Promise.reject(toAuthError(error));
-}
+export { rejectAsAuthError, toAuthError } from './authorize.js';
 
 export function cacheFrom(option: VerifierOptions['cache']): VerifiedTokenCache | undefined {
   if (option === false) return undefined;
