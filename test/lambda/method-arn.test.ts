@@ -146,6 +146,20 @@ describe('policy resources within 512 bytes', () => {
     expect(resourceFits(`a${text}`)).toBe(false);
   });
 
+  // A high surrogate followed by anything but a low one is no pair: Node writes U+FFFD (3 bytes)
+  // and then the next character; counting the two as one 4-byte code point let a resource pass
+  // that API Gateway would find over 512 bytes.
+  it('counts a high surrogate followed by a non-low-surrogate as two characters', () => {
+    const broken = '\ud83d\u0800'; // 3 + 3 bytes in UTF-8, not 4
+    expect(bytes(broken)).toBe(6);
+    const text = broken.repeat(85); // 510 bytes
+    expect(resourceFits(`${text}aa`)).toBe(true);
+    expect(resourceFits(`${text}aaa`)).toBe(false);
+    const fitted = fitDenyResource(`${PREFIX}GET/${broken.repeat(200)}`);
+    expect(bytes(fitted)).toBeLessThanOrEqual(MAX_RESOURCE_BYTES);
+    expect(bytes(fitted)).toBeGreaterThan(MAX_RESOURCE_BYTES - 7);
+  });
+
   it.each(CHARACTERS)(
     'cuts a Deny resource of %j to the longest prefix that fits, never inside a code point, then *',
     (char) => {

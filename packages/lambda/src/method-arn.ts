@@ -97,13 +97,24 @@ export function httpStageWildcard(parsed: ExecuteApiArn): string {
 }
 
 /** Length in UTF-8 bytes of `text[0..end)`, stopping early once over `limit`. */
+/**
+ * True when `text[i]` starts a surrogate pair: a high surrogate followed by a low one. A high
+ * surrogate followed by anything else is written as U+FFFD (3 bytes), then that character.
+ */
+function isPairAt(text: string, i: number): boolean {
+  const high = text.charCodeAt(i);
+  if (high < 0xd800 || high > 0xdbff) return false;
+  const low = text.charCodeAt(i + 1);
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
 function utf8Length(text: string, limit = Number.POSITIVE_INFINITY): number {
   let bytes = 0;
   for (let i = 0; i < text.length && bytes <= limit; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+    else if (isPairAt(text, i)) {
       bytes += 4; // a surrogate pair is one 4-byte code point
       i++;
     } else bytes += 3;
@@ -117,7 +128,7 @@ function cutToBytes(text: string, budget: number): string {
   let end = 0;
   while (end < text.length) {
     const code = text.charCodeAt(end);
-    const pair = code >= 0xd800 && code <= 0xdbff && end + 1 < text.length;
+    const pair = isPairAt(text, end);
     const size = code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : 3;
     if (bytes + size > budget) break;
     bytes += size;
