@@ -3,8 +3,8 @@
  * cache options, and the promise contract of verify().
  */
 import { AuthError, createVerifier, type VerifierOptions } from '@cognito-gate/core';
-import { describe, expect, it } from 'vitest';
-import { accessClaims, CLIENT_ID, makeKey, NOW, POOL_ID, signJwt } from '../support/signer.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { accessClaims, CLIENT_ID, idClaims, makeKey, NOW, POOL_ID, signJwt } from '../support/signer.js';
 
 const key = makeKey('key-1');
 
@@ -147,6 +147,101 @@ describe('jwks options', () => {
       expect(
         verifier({ jwks: { keys: { keys: [key.jwk] }, preferFetched, fetch: false } }).jwksUris,
       ).toHaveLength(2);
+    }
+  });
+});
+
+describe('results and key changes', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('never marks an ID token as a machine token, even when its sub is the client id', async () => {
+    const v = verifier({ tokenUse: 'id' });
+    const auth = await v.verify(
+      signJwt(
+        { kid: 'key-1', alg: 'RS256' },
+        idClaims({ sub: CLIENT_ID, 'cognito:username': undefined }),
+        key,
+      ),
+    );
+    expect([auth.tokenUse, auth.username, auth.isMachine]).toEqual(['id', undefined, false]);
+  });
+
+  it('fetches keys with the global fetch when no fetch option is given', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ keys: [key.jwk] })));
+    vi.stubGlobal('fetch', fetch);
+    const v = createVerifier({ userPoolId: POOL_ID, clientId: CLIENT_ID, now: () => NOW * 1000 });
+    await expect(v.verify(sign())).resolves.toMatchObject({ tokenUse: 'access' });
+    expect(fetch).toHaveBeenCalledWith(
+      `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}/.well-known/jwks.json`,
+      expect.anything(),
+    );
+    v.close();
+  });
+
+  it('applies rules after a key fetch in verifyDirect()', async () => {
+    const fetching = () =>
+      verifier({ jwks: { fetch: async () => new Response(JSON.stringify({ keys: [key.jwk] })) } });
+    const denied = fetching().verifyDirect(sign(), { groups: 'root' });
+    expect(denied).toBeInstanceOf(Promise);
+    await expect(denied).rejects.toMatchObject({ code: 'insufficient_group' });
+    const allowed = fetching().verifyDirect(sign(), { groups: 'admin' });
+    expect(allowed).toBeInstanceOf(Promise);
+    await expect(allowed).resolves.toMatchObject({ groups: ['admin', 'staff'] });
+  });
+
+  it('without a cache, a key leaving the JWKS and close() work all the same', async () => {
+    let document: unknown = { keys: [key.jwk] };
+    const clock = { now: NOW * 1000 };
+    const v = createVerifier({
+      userPoolId: POOL_ID,
+      clientId: CLIENT_ID,
+      cache: false,
+      now: () => clock.now,
+      jwks: { fetch: async () => new Response(JSON.stringify(document)) },
+    });
+    const token = sign({ exp: NOW + 90_000 });
+    await v.verify(token);
+    document = { keys: [makeKey('successor').jwk] };
+    clock.now += 3600_001;
+    await v.verify(token).catch(() => undefined); // starts the refresh
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(v.verify(token)).rejects.toMatchObject({ code: 'unknown_key' });
+    expect(() => v.close()).not.toThrow();
+  });
+
+  it('keeps consulting shipped keys after a fetch unless preferFetched is set', async () => {
+    const shipped = makeKey('shipped');
+    const fetched = makeKey('fetched');
+    const build = (preferFetched?: boolean) =>
+      createVerifier({
+        userPoolId: POOL_ID,
+        clientId: CLIENT_ID,
+        cache: false,
+        now: () => NOW * 1000,
+        jwks: {
+          keys: { keys: [shipped.jwk] },
+          fetch: async () => new Response(JSON.stringify({ keys: [fetched.jwk] })),
+          ...(preferFetched === undefined ? {} : { preferFetched }),
+        },
+      });
+    const byShipped = signJwt({ kid: 'shipped', alg: 'RS256' }, accessClaims(), shipped);
+    const byFetched = signJwt({ kid: 'fetched', alg: 'RS256' }, accessClaims(), fetched);
+    for (const [preferFetched, shippedAfterFetch] of [
+      [undefined, 'ok'],
+      [false, 'ok'],
+      [true, 'unknown_key'],
+    ] as const) {
+      const v = build(preferFetched);
+      await expect(v.verify(byShipped)).resolves.toMatchObject({ tokenUse: 'access' });
+      await expect(v.verify(byFetched)).resolves.toMatchObject({ tokenUse: 'access' }); // loads the fetched set
+      const outcome = await v.verify(byShipped).then(
+        () => 'ok',
+        (error: AuthError) => error.code,
+      );
+      expect(outcome, `preferFetched ${preferFetched}`).toBe(shippedAfterFetch);
+      v.close();
     }
   });
 });
