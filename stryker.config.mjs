@@ -14,6 +14,9 @@
 process.env.PROPERTY_RUNS ??= '0.1';
 // Tells size-budget tests that the code they bundle is instrumented, not what ships.
 process.env.COGNITO_GATE_MUTATION = '1';
+// Stryker runs the suite from .stryker-tmp/sandbox-*, where ../shared does not resolve: name it, so
+// the Wycheproof and real-token suites run against mutants instead of skipping.
+process.env.COGNITO_GATE_SHARED ??= new URL('../shared/', import.meta.url).pathname;
 
 export default {
   testRunner: 'vitest',
