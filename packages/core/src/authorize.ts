@@ -5,6 +5,7 @@
  */
 import { DENY_CHECK, type DenyCheck } from './deny-list.js';
 import { AuthError, isAuthError } from './errors.js';
+import { fail } from './options.js';
 import { checkRevocation } from './revocation.js';
 import { type AuthRules, type CompiledRules, checkRules, compileRules } from './rules.js';
 import type { JwtPayload, VerifiedToken } from './types.js';
@@ -69,4 +70,41 @@ function rulesAndHook<C extends JwtPayload>(
   if (settings.isRevoked === undefined) return result;
   const pending = checkRevocation(settings.isRevoked, verified, settings.revocationTimeoutMs);
   return pending === undefined ? result : pending.then(() => result, rejectAsAuthError);
+}
+
+/**
+ * {@link authorize} for what a verifier's pipeline produced: a verified token, or the promise of
+ * one while keys load. The verify/verifyDirect step every kind of verifier shares.
+ */
+export function authorizeVerified<C extends JwtPayload>(
+  verified: VerifiedToken | Promise<VerifiedToken>,
+  rules: AuthRules | CompiledRules | undefined,
+  settings: AuthorizeSettings,
+): VerifiedToken<C> | Promise<VerifiedToken<C>> {
+  if (verified instanceof Promise) {
+    return verified.then((found) => authorize<C>(found, rules, settings), rejectAsAuthError);
+  }
+  return authorize<C>(verified, rules, settings);
+}
+
+/**
+ * {@link authorize} for verifySync: never waits for a deny-list load, and an asynchronous
+ * `isRevoked` is a ConfigurationError (its pending answer is dropped without an unhandled rejection).
+ */
+export function authorizeSync<C extends JwtPayload>(
+  verified: VerifiedToken,
+  rules: AuthRules | CompiledRules | undefined,
+  settings: AuthorizeSettings,
+): VerifiedToken<C> {
+  let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
+  try {
+    result = authorize<C>(verified, rules, settings, false);
+  } catch (error) {
+    throw toAuthError(error);
+  }
+  if (result instanceof Promise) {
+    result.catch(() => {});
+    fail('verifySync() needs a synchronous isRevoked (it returned a promise or thenable); use verify()');
+  }
+  return result;
 }

@@ -7,7 +7,7 @@
  * path: a Cognito verifier still accepts RS256 and RSA keys only.
  */
 import type { OidcAlgorithm } from './algorithms.js';
-import { type AuthorizeSettings, authorize } from './authorize.js';
+import { type AuthorizeSettings, authorizeSync, authorizeVerified } from './authorize.js';
 import { parseBearer } from './bearer.js';
 import { checkTimes } from './claims.js';
 import { type DecodedToken, decodeToken } from './decode.js';
@@ -34,14 +34,7 @@ import { verifyJws } from './signature.js';
 import type { VerifiedTokenCache } from './token-cache.js';
 import type { CognitoClaims, JwtPayload, VerifiedToken } from './types.js';
 import { markVerified } from './verified-token.js';
-import {
-  cacheFrom,
-  type HydrateReport,
-  preferFetched,
-  rejectAsAuthError,
-  toAuthError,
-  type Verifier,
-} from './verifier.js';
+import { cacheFrom, type HydrateReport, preferFetched, toAuthError, type Verifier } from './verifier.js';
 
 /** The JwksCache key of keys that only come from `jwks.keys` (no URL is ever fetched for it). */
 const SHIPPED_ONLY = 'jwks.keys';
@@ -144,17 +137,13 @@ class OidcVerifier implements Verifier {
     token: string,
     rules?: AuthRules | CompiledRules,
   ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
-    let verified: VerifiedToken;
+    let verified: VerifiedToken | Promise<VerifiedToken>;
     try {
-      const result = this.#verifyToken(token);
-      if (result instanceof Promise) {
-        return result.then((found) => authorize<C>(found, rules, this.#authorization), rejectAsAuthError);
-      }
-      verified = result;
+      verified = this.#verifyToken(token);
     } catch (error) {
       throw toAuthError(error);
     }
-    return authorize<C>(verified, rules, this.#authorization);
+    return authorizeVerified<C>(verified, rules, this.#authorization);
   }
 
   verifyAuthorization<C extends JwtPayload = CognitoClaims>(
@@ -174,22 +163,13 @@ class OidcVerifier implements Verifier {
     token: string,
     rules?: AuthRules | CompiledRules,
   ): VerifiedToken<C> {
-    let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
+    let verified: VerifiedToken;
     try {
-      result = authorize<C>(
-        this.#verifyToken(token, false) as VerifiedToken,
-        rules,
-        this.#authorization,
-        false,
-      );
+      verified = this.#verifyToken(token, false) as VerifiedToken;
     } catch (error) {
       throw toAuthError(error);
     }
-    if (result instanceof Promise) {
-      result.catch(() => {});
-      fail('verifySync() needs a synchronous isRevoked (it returned a promise or thenable); use verify()');
-    }
-    return result;
+    return authorizeSync<C>(verified, rules, this.#authorization);
   }
 
   async hydrate(): Promise<HydrateReport> {

@@ -5,7 +5,7 @@
  * and the keys, which is what lets a verified-token cache sit in front of it.
  */
 
-import { type AuthorizeSettings, authorize, rejectAsAuthError, toAuthError } from './authorize.js';
+import { type AuthorizeSettings, authorizeSync, authorizeVerified, toAuthError } from './authorize.js';
 import { parseBearer } from './bearer.js';
 import { checkCognitoClaims, checkTimes } from './claims.js';
 import type { DecodedToken } from './decode.js';
@@ -205,17 +205,13 @@ class CognitoVerifier implements Verifier {
     token: string,
     rules?: AuthRules | CompiledRules,
   ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
-    let verified: VerifiedToken;
+    let verified: VerifiedToken | Promise<VerifiedToken>;
     try {
-      const result = this.#verifyToken(token);
-      if (result instanceof Promise) {
-        return result.then((found) => authorize<C>(found, rules, this.#authorization), rejectAsAuthError);
-      }
-      verified = result;
+      verified = this.#verifyToken(token);
     } catch (error) {
       throw toAuthError(error);
     }
-    return authorize<C>(verified, rules, this.#authorization);
+    return authorizeVerified<C>(verified, rules, this.#authorization);
   }
 
   verifyAuthorization<C extends JwtPayload>(
@@ -232,22 +228,13 @@ class CognitoVerifier implements Verifier {
   }
 
   verifySync<C extends JwtPayload>(token: string, rules?: AuthRules | CompiledRules): VerifiedToken<C> {
-    let result: VerifiedToken<C> | Promise<VerifiedToken<C>>;
+    let verified: VerifiedToken;
     try {
-      result = authorize<C>(
-        this.#verifyToken(token, false) as VerifiedToken,
-        rules,
-        this.#authorization,
-        false,
-      );
+      verified = this.#verifyToken(token, false) as VerifiedToken;
     } catch (error) {
       throw toAuthError(error);
     }
-    if (result instanceof Promise) {
-      result.catch(() => {});
-      fail('verifySync() needs a synchronous isRevoked (it returned a promise or thenable); use verify()');
-    }
-    return result;
+    return authorizeSync<C>(verified, rules, this.#authorization);
   }
 
   async hydrate(): Promise<HydrateReport> {
