@@ -22,7 +22,7 @@ import {
   CreateUserPoolCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { describe, it } from 'vitest';
+import { describeWhenAvailable } from './needs.js';
 
 /** A running emulator. */
 export interface Emulator {
@@ -79,22 +79,17 @@ export function describeWithEmulator(
   install: string,
   body: () => void,
 ): void {
-  if (available) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it(`needs the emulator (CI=true): ${install}`, () => {
-        throw new Error(`CI=true but the emulator for "${name}" is missing: CI must provide it (${install})`);
-      });
-    });
-    return;
-  }
-  console.warn(`[cognito-gate] skipping "${name}": emulator not found (${install})`);
-  describe(name, () => {
-    it.skip(`needs the emulator: ${install}`, () => {});
-  });
+  describeWhenAvailable(
+    {
+      name,
+      available,
+      skipMessage: `emulator not found (${install})`,
+      skipTitle: `needs the emulator: ${install}`,
+      ciTitle: `needs the emulator (CI=true): ${install}`,
+      ciError: `CI=true but the emulator for "${name}" is missing: CI must provide it (${install})`,
+    },
+    body,
+  );
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -12,7 +12,7 @@ import { connect, createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
-import { describe, it } from 'vitest';
+import { describeWhenAvailable } from './needs.js';
 
 /** The shared server of the machine (CI runs one on 127.0.0.1:6379). */
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -48,22 +48,17 @@ export function hasRedisServer(): boolean {
  * message elsewhere, and fails under CI=true, where a quiet skip would hide the suite.
  */
 export function describeWithRedis(name: string, available: boolean, needs: string, body: () => void): void {
-  if (available) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it(`needs Redis (CI=true): ${needs}`, () => {
-        throw new Error(`CI=true but "${name}" found no Redis: CI must provide ${needs}`);
-      });
-    });
-    return;
-  }
-  console.warn(`[cognito-gate] skipping "${name}": no Redis (${needs})`);
-  describe(name, () => {
-    it.skip(`needs Redis: ${needs}`, () => {});
-  });
+  describeWhenAvailable(
+    {
+      name,
+      available,
+      skipMessage: `no Redis (${needs})`,
+      skipTitle: `needs Redis: ${needs}`,
+      ciTitle: `needs Redis (CI=true): ${needs}`,
+      ciError: `CI=true but "${name}" found no Redis: CI must provide ${needs}`,
+    },
+    body,
+  );
 }
 
 /** A key prefix and channel no other run uses. */

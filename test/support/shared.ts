@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
+import { describeWhenAvailable } from './needs.js';
 
 export const SHARED_DIR =
   process.env.COGNITO_GATE_SHARED ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -23,22 +23,15 @@ export function readShared<T = unknown>(relative: string): T {
  * a quiet skip there would hide hundreds of tests.
  */
 export function describeShared(name: string, body: () => void): void {
-  if (hasShared) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it(`needs the third-party fixtures in ../shared (CI=true, not found at ${SHARED_DIR})`, () => {
-        throw new Error(`CI=true but ${SHARED_DIR} does not exist: CI must provide ../shared`);
-      });
-    });
-    return;
-  }
-  console.warn(
-    `[cognito-gate] skipping "${name}": ${SHARED_DIR} not found (third-party fixtures live there)`,
+  describeWhenAvailable(
+    {
+      name,
+      available: hasShared,
+      skipMessage: `${SHARED_DIR} not found (third-party fixtures live there)`,
+      skipTitle: `needs the third-party fixtures in ../shared (not found at ${SHARED_DIR})`,
+      ciTitle: `needs the third-party fixtures in ../shared (CI=true, not found at ${SHARED_DIR})`,
+      ciError: `CI=true but ${SHARED_DIR} does not exist: CI must provide ../shared`,
+    },
+    body,
   );
-  describe(name, () => {
-    it.skip(`needs the third-party fixtures in ../shared (not found at ${SHARED_DIR})`, () => {});
-  });
 }
